@@ -1,0 +1,1 @@
+"""Cluster providers: one interface (provider.py), one module per runtime."""

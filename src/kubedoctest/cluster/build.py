@@ -1,0 +1,212 @@
+"""Build the control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl)
+and KWOK from their Go modules, and cache the binaries per version.
+
+k8s.io/kubernetes requires its staging modules at v0.0.0, which no module proxy serves, so a
+wrapper module requires k8s.io/kubernetes and replaces every staging module with its published
+v0.X.Y (the list is the replace block of k8s.io/kubernetes's own go.mod). etcd's root module
+carries replace directives of its own, so a three-line main calls etcdmain.Main from the published
+server module instead. Versions are stamped with -ldflags so `kubectl version` tells the truth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+KUBERNETES = "1.37.2"
+ETCD = "3.7.3"
+KWOK = "0.8.0"
+BINARIES = (
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kubectl",
+    "kwok",
+    "kwok-stages.yaml",
+)
+STAGES_FILE = "kwok-stages.yaml"
+STAGES = (
+    "node/fast/node-initialize.yaml",
+    "node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
+    "pod/fast/pod-ready.yaml",
+    "pod/fast/pod-complete.yaml",
+    "pod/fast/pod-delete.yaml",
+)
+_STAGING = re.compile(r"^\s*(k8s\.io/[A-Za-z0-9._-]+)\s+=>\s+\./staging/", re.M)
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("KUBEDOCTEST_CACHE") or platformdirs.user_cache_dir("kubedoctest"))
+
+
+def bin_dir(version: str = KUBERNETES) -> Path:
+    return cache_root() / "bin" / f"v{version}"
+
+
+def info_file(version: str = KUBERNETES) -> Path:
+    return bin_dir(version) / "build-info.json"
+
+
+def is_built(version: str = KUBERNETES) -> bool:
+    d = bin_dir(version)
+    return info_file(version).is_file() and all((d / b).is_file() for b in BINARIES)
+
+
+def build_info(version: str = KUBERNETES) -> dict:
+    try:
+        return json.loads(info_file(version).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, str]) -> str:
+    command = ["go", *args]
+    log(f"$ {' '.join(command)}  (in {cwd})")
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise BuildError(
+            "failed to build the control plane: the go command is not installed; install Go 1.26 or newer"
+        ) from None
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
+        raise BuildError(
+            f"failed to build the control plane: command {' '.join(command)!r} failed with exit code {done.returncode}:\n{tail}"
+        )
+    return done.stdout
+
+
+def _ldflags() -> str:
+    major, minor, _ = KUBERNETES.split(".")
+    date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    flags = ["-s", "-w"]
+    for pkg in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
+        flags += [
+            f"-X {pkg}.gitVersion=v{KUBERNETES}",
+            f"-X {pkg}.gitMajor={major}",
+            f"-X {pkg}.gitMinor={minor}",
+            f"-X {pkg}.gitTreeState=clean",
+            f"-X {pkg}.buildDate={date}",
+        ]
+    return " ".join(flags)
+
+
+def _kubernetes(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    info = json.loads(
+        _go(["mod", "download", "-json", f"k8s.io/kubernetes@v{KUBERNETES}"], work, log, env)
+    )
+    staging = _STAGING.findall(Path(info["GoMod"]).read_text())
+    if not staging:
+        raise BuildError(
+            "failed to build the control plane: found no staging modules in k8s.io/kubernetes's go.mod"
+        )
+    minor = KUBERNETES.split(".", 1)[1]
+    replaces = "\n".join(f"\t{m} => {m} v0.{minor}" for m in sorted(set(staging)))
+    (work / "go.mod").write_text(
+        f"module kubedoctest.local/controlplane\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes v{KUBERNETES}\n\nreplace (\n{replaces}\n)\n"
+    )
+    commands = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"]
+    packages = [f"k8s.io/kubernetes/cmd/{c}" for c in commands]
+    _go(["get", *(f"{p}@v{KUBERNETES}" for p in packages)], work, log, env)
+    _go(
+        ["build", "-trimpath", "-ldflags", _ldflags(), "-o", str(out) + "/", *packages],
+        work,
+        log,
+        env,
+    )
+
+
+def _etcd(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "go.mod").write_text("module kubedoctest.local/etcd\n\ngo 1.26.0\n")
+    (work / "main.go").write_text(
+        'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\n'
+        "func main() { etcdmain.Main(os.Args) }\n"
+    )
+    _go(["get", f"go.etcd.io/etcd/server/v3@v{ETCD}"], work, log, env)
+    _go(["mod", "tidy"], work, log, env)
+    _go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "etcd"), "."], work, log, env)
+
+
+def _kwok(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "go.mod").write_text("module kubedoctest.local/kwok\n\ngo 1.26.0\n")
+    _go(["get", f"sigs.k8s.io/kwok/cmd/kwok@v{KWOK}"], work, log, env)
+    _go(
+        [
+            "build",
+            "-trimpath",
+            "-ldflags",
+            "-s -w",
+            "-o",
+            str(out) + "/",
+            "sigs.k8s.io/kwok/cmd/kwok",
+        ],
+        work,
+        log,
+        env,
+    )
+    # KWOK's controller has no stages of its own (kwokctl passes them): take the "fast" node and
+    # pod stages that the same module publishes, from the module cache.
+    download = _go(["mod", "download", "-json", f"sigs.k8s.io/kwok@v{KWOK}"], work, log, env)
+    source = Path(json.loads(download)["Dir"]) / "kustomize" / "stage"
+    texts = [(source / stage).read_text().strip() for stage in STAGES]
+    (out / STAGES_FILE).write_text("\n---\n".join(texts) + "\n")
+
+
+def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
+    """Build (or reuse) the binaries; returns the build info (versions, seconds per part)."""
+    if is_built() and not force:
+        info = build_info()
+        log(
+            f"reusing control plane binaries in {bin_dir()} (built in {info.get('seconds', '?')} s)"
+        )
+        return info
+    if shutil.which("go") is None:
+        raise BuildError(
+            "failed to build the control plane: the go command is not installed; install Go 1.26 or newer"
+        )
+    out = bin_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+    work = cache_root() / "build"
+    seconds: dict[str, float] = {}
+    for name, step in (("kubernetes", _kubernetes), ("etcd", _etcd), ("kwok", _kwok)):
+        start = time.monotonic()
+        step(work / name, out, log, env)
+        seconds[name] = round(time.monotonic() - start, 1)
+        log(f"built {name} in {seconds[name]} s")
+    info = {
+        "kubernetes": KUBERNETES,
+        "etcd": ETCD,
+        "kwok": KWOK,
+        "seconds": round(sum(seconds.values()), 1),
+        "parts": seconds,
+        "go": subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+    }
+    missing = [b for b in BINARIES if not (out / b).is_file()]
+    if missing:
+        raise BuildError(
+            f"failed to build the control plane: {', '.join(missing)} missing after the build"
+        )
+    info_file().write_text(json.dumps(info, indent=2) + "\n")
+    return info

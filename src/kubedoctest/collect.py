@@ -1,0 +1,260 @@
+"""Find fenced code blocks in Markdown pages, with includes resolved and directives attached."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import directives
+from .includes import IncludeConfig, IncludeError, expand
+from .model import InputError, Origin, Snippet
+
+YAML_LANGUAGES = frozenset({"yaml", "yml"})
+SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+# `info` is greedy (trailing blanks are stripped in code): a lazy group followed by `[ \t]*$` is
+# quadratic on a long line of blanks.
+RE_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
+RE_DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*kubedoctest:")
+RE_COMMENT_OPEN = re.compile(r"^[ \t]*<!--[ \t]*$")
+RE_DIRECTIVE_NEXT = re.compile(r"^[ \t]*kubedoctest:")
+
+
+@dataclass
+class CollectError:
+    """A problem found while collecting: reported as a failed item at page:line."""
+
+    page: str
+    line: int
+    message: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def pages(paths: Iterable[str]) -> Iterator[tuple[str, Path]]:
+    """Yield (display path, file) for every Markdown page under the given paths, sorted."""
+    for given in paths:
+        root = Path(given)
+        if root.is_file():
+            yield given, root
+        elif root.is_dir():
+            found = []
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if name.endswith(MARKDOWN_SUFFIXES):
+                        found.append(Path(folder) / name)
+            for file in sorted(found):
+                yield os.path.join(given, os.path.relpath(file, root)), file
+        else:
+            raise InputError(f"no such file or directory: {given!r}")
+
+
+def language_of(info: str) -> str:
+    """The language of a fence's info string: `yaml title="x"` and `{.yaml}` both give yaml."""
+    info = info.strip()
+    if info.startswith("{"):
+        m = re.search(r"\.([A-Za-z0-9_+-]+)", info)
+        return m.group(1).lower() if m else ""
+    return info.split(None, 1)[0].lower() if info else ""
+
+
+def read_page(display: str, file: Path) -> list[str]:
+    """A page's lines; InputError-free: raises CollectError-worthy ValueError with a message."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise ValueError(
+                f"page is {size // (1024 * 1024)} MB, over the {MAX_PAGE_BYTES // (1024 * 1024)} MB "
+                "limit; split it into smaller pages"
+            )
+        data = file.read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read the page: {e.strerror}") from None
+    if b"\x00" in data:
+        raise ValueError("this is a binary file, not a Markdown page; remove it or rename it")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ValueError(
+            f"invalid UTF-8 at line {line} (byte {e.start}); save the page as UTF-8"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def collect_page(
+    display: str,
+    lines: list[str],
+    include: IncludeConfig,
+    languages: frozenset[str] = YAML_LANGUAGES,
+) -> tuple[list[Snippet], list[CollectError]]:
+    """The snippets of one page in page order, and the problems found on the way."""
+    errors: list[CollectError] = []
+    try:
+        expanded = expand(lines, include)
+    except IncludeError as e:
+        return [], [CollectError(display, e.origin.page_line, str(e))]
+    snippets: list[Snippet] = []
+    pending: tuple[dict[str, str], int] | None = None
+    i = 0
+    n = len(expanded)
+    while i < n:
+        text, origin = expanded[i]
+        opened_alone = (
+            RE_COMMENT_OPEN.match(text) is not None
+            and i + 1 < n
+            and RE_DIRECTIVE_NEXT.match(expanded[i + 1][0]) is not None
+        )
+        if opened_alone or RE_DIRECTIVE_START.match(text):
+            start = origin.page_line
+            if opened_alone:  # `<!--` alone on its line, `kubedoctest:` on the next one
+                i += 1
+                text = expanded[i][0]
+            body_lines = [text.split("kubedoctest:", 1)[1]]
+            while "-->" not in body_lines[-1] and i + 1 < n:
+                i += 1
+                body_lines.append(expanded[i][0])
+            body = "\n".join(body_lines)
+            if "-->" not in body:
+                errors.append(
+                    CollectError(display, start, "unterminated directive comment: end it with -->")
+                )
+                break
+            body, _, rest = body.partition("-->")
+            if rest.strip():
+                errors.append(
+                    CollectError(
+                        display,
+                        start,
+                        "text after a directive comment: put the directive on lines of its own",
+                    )
+                )
+            if pending is not None:
+                errors.append(
+                    CollectError(
+                        display,
+                        pending[1],
+                        "directive is not followed by a fence: put it right before one",
+                    )
+                )
+            try:
+                pending = (directives.parse(body.replace("\n", " ")), start)
+            except directives.DirectiveError as e:
+                errors.append(CollectError(display, start, str(e)))
+                pending = None
+            i += 1
+            continue
+        m = RE_FENCE.match(text)
+        if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            i, snippet, error = _read_fence(display, expanded, i, m, languages)
+            found = pending[0] if pending else {}
+            pending = None
+            if error:
+                errors.append(error)
+                break
+            if snippet is not None:
+                snippet.directives = found
+                snippet.index = len(snippets)
+                snippets.append(snippet)
+            continue
+        if pending is not None and text.strip():
+            errors.append(
+                CollectError(
+                    display,
+                    pending[1],
+                    "directive is not followed by a fence: put it right before one",
+                )
+            )
+            pending = None
+        i += 1
+    if pending is not None:
+        errors.append(
+            CollectError(
+                display, pending[1], "directive is not followed by a fence: put it right before one"
+            )
+        )
+    return snippets, errors
+
+
+def _read_fence(
+    display: str,
+    expanded: list[tuple[str, Origin]],
+    start: int,
+    m: re.Match[str],
+    languages: frozenset[str],
+) -> tuple[int, Snippet | None, CollectError | None]:
+    fence = m.group("fence")
+    indent = len(m.group("indent").expandtabs(4))
+    info = m.group("info").rstrip(" \t")
+    language = language_of(info)
+    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+    body: list[tuple[str, Origin]] = []
+    j = start + 1
+    while j < len(expanded):
+        text, origin = expanded[j]
+        if close.match(text):
+            break
+        body.append((_dedent(text, indent), origin))
+        j += 1
+    else:
+        line = expanded[start][1].page_line
+        return (
+            j,
+            None,
+            CollectError(
+                display,
+                line,
+                f"unterminated fence {fence}{info}: close it with {fence} "
+                "(everything after it would be read as code)",
+            ),
+        )
+    if language not in languages:
+        return j + 1, None, None
+    snippet = Snippet(
+        page=display,
+        line=expanded[start][1].page_line,
+        language=language,
+        text="\n".join(t for t, _ in body),
+        origins=[o for _, o in body],
+    )
+    return j + 1, snippet, None
+
+
+def _dedent(text: str, indent: int) -> str:
+    """Remove up to `indent` columns of leading white space, as Markdown does for nested fences."""
+    removed = 0
+    k = 0
+    while k < len(text) and removed < indent and text[k] in " \t":
+        removed += 4 - (removed % 4) if text[k] == "\t" else 1
+        k += 1
+    return text[k:]
+
+
+def collect(
+    paths: Iterable[str],
+    include: IncludeConfig,
+    languages: frozenset[str] = YAML_LANGUAGES,
+) -> tuple[list[Snippet], list[CollectError]]:
+    """All snippets of every page under the paths, in page order."""
+    snippets: list[Snippet] = []
+    errors: list[CollectError] = []
+    for display, file in pages(paths):
+        try:
+            lines = read_page(display, file)
+        except ValueError as e:
+            errors.append(CollectError(display, 1, str(e)))
+            continue
+        found, problems = collect_page(display, lines, include, languages)
+        snippets.extend(found)
+        errors.extend(problems)
+    return snippets, errors

@@ -1,0 +1,98 @@
+"""Settings: the project's mkdocs.yml (for includes) and `[tool.kubedoctest]` in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .includes import IncludeConfig
+from .model import InputError
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, which may carry !!python/name and !ENV tags, without running anything."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_TolerantLoader.add_multi_constructor("", _any_tag)
+
+
+def find_upwards(start: Path, name: str) -> Path | None:
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig:
+    """The pymdownx.snippets settings of a mkdocs.yml (defaults when there is none)."""
+    if mkdocs_yml is None:
+        return IncludeConfig(base_paths=[Path.cwd()], display_root=display_root)
+    try:
+        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise InputError(f"failed to read {mkdocs_yml}: {e}") from None
+    root = mkdocs_yml.parent
+    options: dict[str, Any] = {}
+    for ext in data.get("markdown_extensions") or []:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            options = ext["pymdownx.snippets"] or {}
+    base = options.get("base_path", ["."])
+    if isinstance(base, str):
+        base = [base]
+    return IncludeConfig(
+        base_paths=[(root / b) for b in base],
+        check_paths=bool(options.get("check_paths", False)),
+        restrict_base_path=bool(options.get("restrict_base_path", True)),
+        dedent_subsections=bool(options.get("dedent_subsections", False)),
+        display_root=display_root,
+    )
+
+
+@dataclass
+class Settings:
+    """What `[tool.kubedoctest]` in pyproject.toml may set; the CLI overrides each."""
+
+    paths: list[str] = field(default_factory=list)
+    k8s_versions: list[str] = field(default_factory=list)
+    cluster: str | None = None
+    timeout: float | None = None
+    jobs: int | None = None
+
+
+def load_settings(start: Path) -> Settings:
+    pyproject = find_upwards(start, "pyproject.toml")
+    if pyproject is None:
+        return Settings()
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InputError(f"failed to read {pyproject}: {e}") from None
+    section = data.get("tool", {}).get("kubedoctest", {})
+    known = {"paths", "k8s-versions", "cluster", "timeout", "jobs"}
+    unknown = set(section) - known
+    if unknown:
+        raise InputError(
+            f"{pyproject}: unknown key(s) {', '.join(sorted(unknown))} in [tool.kubedoctest]; "
+            f"known keys are {', '.join(sorted(known))}"
+        )
+    return Settings(
+        paths=list(section.get("paths", [])),
+        k8s_versions=[str(v) for v in section.get("k8s-versions", [])],
+        cluster=section.get("cluster"),
+        timeout=section.get("timeout"),
+        jobs=section.get("jobs"),
+    )

@@ -1,0 +1,85 @@
+"""Custom resources: a CustomResourceDefinition in the docs makes its resources checkable."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import jsonschema_rs
+
+from .parse import Manifest
+from .schema import SchemaError
+
+CRD_API = "apiextensions.k8s.io/v1"
+
+
+def _strict(schema: Any) -> Any:
+    """Structural schema -> JSON schema: unknown fields are errors, int-or-string is understood."""
+    if isinstance(schema, list):
+        return [_strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _strict(v) for k, v in schema.items()}
+    if out.pop("x-kubernetes-int-or-string", False):
+        out.pop("type", None)
+        out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    preserve = out.pop("x-kubernetes-preserve-unknown-fields", False)
+    if (
+        out.get("type") == "object"
+        and "properties" in out
+        and "additionalProperties" not in out
+        and not preserve
+    ):
+        out["additionalProperties"] = False
+    if out.pop("nullable", False) and isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+class CustomResources:
+    """The CRDs found in the checked docs, by (apiVersion, kind)."""
+
+    def __init__(self) -> None:
+        self._schemas: dict[tuple[str, str], Any] = {}
+        self._validators: dict[tuple[str, str], Any] = {}
+        self.scopes: dict[tuple[str, str], str] = {}
+
+    def add(self, manifest: Manifest) -> None:
+        spec = manifest.obj.get("spec")
+        if manifest.api_version != CRD_API or not isinstance(spec, dict):
+            return
+        group = spec.get("group")
+        kind = (spec.get("names") or {}).get("kind")
+        for version in spec.get("versions") or []:
+            if not isinstance(version, dict) or not group or not kind:
+                continue
+            key = (f"{group}/{version.get('name')}", kind)
+            schema = ((version.get("schema") or {}).get("openAPIV3Schema")) or {"type": "object"}
+            schema = copy.deepcopy(schema)
+            props = schema.setdefault("properties", {})
+            props.setdefault("apiVersion", {"type": "string"})
+            props.setdefault("kind", {"type": "string"})
+            props.setdefault(
+                "metadata", {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+            )
+            self._schemas[key] = _strict(schema)
+            self.scopes[key] = str(spec.get("scope", "Namespaced"))
+
+    def knows(self, api_version: str, kind: str) -> bool:
+        return (api_version, kind) in self._schemas
+
+    def errors(self, manifest: Manifest) -> list[SchemaError]:
+        key = (manifest.api_version, manifest.kind)
+        if key not in self._validators:
+            try:
+                self._validators[key] = jsonschema_rs.validator_for(self._schemas[key])
+            except (ValueError, jsonschema_rs.ValidationError) as e:
+                return [
+                    SchemaError(
+                        (), f"the CustomResourceDefinition's schema cannot be compiled: {e}"
+                    )
+                ]
+        return [
+            SchemaError(tuple(e.instance_path), e.message)
+            for e in self._validators[key].iter_errors(manifest.obj)
+        ]

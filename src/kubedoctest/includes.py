@@ -1,0 +1,264 @@
+"""Resolve pymdownx.snippets includes (`--8<--`) the way MkDocs does, remembering where each line came from.
+
+This follows pymdown-extensions' SnippetPreprocessor: inline (`--8<-- "file"`) and block markers,
+`;` escapes, line ranges (`file:3:9`, `file:1:2,5:6`), sections (`file:name` with
+`--8<-- [start:name]` / `[end:name]` markers), nested includes, the indentation of the marker, and
+base paths. Unlike MkDocs it never drops a missing or escaping include silently: that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Origin
+
+RE_ALL = re.compile(
+    r"""(?x)
+    ^(?P<space>[ \t]*)
+    (?P<escape>;*)
+    (?P<all>
+        (?P<inline_marker>-{1,}8<-{1,}[ \t]+)
+        (?P<snippet>(?:"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?'))(?![ \t]) |
+        (?P<block_marker>-{1,}8<-{1,})(?![ \t])
+    )\r?$
+    """
+)
+RE_BLOCK_PATH = re.compile(r"^(?P<space>[ \t]*)(?P<snippet>.*?)\r?$")
+RE_SECTION = re.compile(
+    r"(?xi)^(?P<pre>.*?)(?<!;)(?P<escape>;*)(?P<marker>-{1,}8<-{1,}[ \t]+)"
+    r"(?P<section>\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])(?P<post>.*?)$"
+)
+RE_TARGET = re.compile(
+    r"(?i)^(.*?)(?:((?::-?[0-9]*){1,2}(?:(?:,(?=[-0-9:])-?[0-9]*)(?::-?[0-9]*)?)*)|(:[a-z][-_0-9a-z]*))?$"
+)
+
+
+class IncludeError(ValueError):
+    """An include that cannot be resolved; `line` is the page line of the marker."""
+
+    def __init__(self, message: str, origin: Origin):
+        super().__init__(message)
+        self.origin = origin
+
+
+@dataclass
+class IncludeConfig:
+    """The pymdownx.snippets options that change what a page contains."""
+
+    base_paths: list[Path] = field(default_factory=lambda: [Path(".")])
+    check_paths: bool = False
+    restrict_base_path: bool = True
+    dedent_subsections: bool = False
+    tab_length: int = 4
+    display_root: Path = field(default_factory=Path.cwd)
+
+
+Line = tuple[str, Origin]
+
+
+def expand(lines: list[str], config: IncludeConfig) -> list[Line]:
+    """Expand includes in a page's lines; each output line carries its Origin."""
+    tagged = [(text, Origin(page_line=i + 1)) for i, text in enumerate(lines)]
+    return _parse(tagged, config, seen=set(), is_section=False, depth=0)
+
+
+def _display(path: Path, config: IncludeConfig) -> str:
+    try:
+        return os.path.relpath(path, config.display_root)
+    except ValueError:
+        return str(path)
+
+
+def _origin_for(parent: Origin, source: str, source_line: int) -> Origin:
+    return Origin(page_line=parent.page_line, source=source, source_line=source_line)
+
+
+def _parse(
+    lines: list[Line], config: IncludeConfig, seen: set[Path], is_section: bool, depth: int
+) -> list[Line]:
+    out: list[Line] = []
+    block = False
+    for text, origin in lines:
+        inline = False
+        m = RE_ALL.match(text) if "8<-" in text else None
+        if m:
+            if m.group("escape"):
+                out.append((text.replace(";", "", 1), origin))
+                continue
+            if block and m.group("inline_marker"):
+                continue
+            if m.group("inline_marker"):
+                inline = True
+            else:
+                block = not block
+                continue
+        elif not block:
+            if not is_section and "8<-" in text:
+                m2 = RE_SECTION.match(text)
+                if m2 and m2.group("escape"):
+                    text = (
+                        m2.group("pre")
+                        + m2.group("escape").replace(";", "", 1)
+                        + m2.group("marker")
+                        + m2.group("section")
+                        + m2.group("post")
+                    )
+                elif m2:
+                    continue
+            out.append((text, origin))
+            continue
+        if block and not inline:
+            m = RE_BLOCK_PATH.match(text)
+        assert m is not None
+        space = m.group("space").expandtabs(config.tab_length)
+        raw = m.group("snippet")
+        path = raw[1:-1].strip() if inline else raw.strip()
+        if not inline and not path:
+            out.append(("", origin))
+            continue
+        if path.startswith(";"):
+            continue
+        for sub_text, sub_origin in _include(path, origin, config, seen, depth):
+            out.append((space + sub_text, sub_origin))
+    return out
+
+
+def _include(
+    spec: str, origin: Origin, config: IncludeConfig, seen: set[Path], depth: int
+) -> list[Line]:
+    m = RE_TARGET.match(spec)
+    target = (m.group(1) if m else spec).strip()
+    ranges, section = (m.group(2), m.group(3)) if m else (None, None)
+    if not target:
+        raise IncludeError(f"failed to include {spec!r}: the include names no file", origin)
+    if target.lower().startswith(("http://", "https://")):
+        raise IncludeError(
+            f"failed to include {target!r}: URL includes are not checked; include a local file instead",
+            origin,
+        )
+    path = _resolve(target, origin, config)
+    if path in seen or depth > 50:
+        return []
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise IncludeError(
+            f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); "
+            "save the file as UTF-8",
+            origin,
+        ) from None
+    except OSError as e:
+        raise IncludeError(f"failed to include {target!r}: {e.strerror}", origin) from None
+    if "\x00" in content:
+        raise IncludeError(f"failed to include {target!r}: it is a binary file", origin)
+    source = _display(path, config)
+    raw_lines = content.split("\n") if content else []
+    numbered = [(t, i + 1) for i, t in enumerate(raw_lines)]
+    if ranges:
+        numbered = _select_ranges(numbered, ranges, config)
+    elif section:
+        numbered = _select_section(numbered, section[1:], target, origin, config)
+    tagged = [(t, _origin_for(origin, source, n)) for t, n in numbered]
+    seen.add(path)
+    try:
+        return _parse(tagged, config, seen, is_section=section is not None, depth=depth + 1)
+    finally:
+        seen.discard(path)
+
+
+def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
+    escaped = False
+    for base in config.base_paths:
+        base = base.resolve()
+        if base.is_dir():
+            candidate = (base / target).resolve()
+            if config.restrict_base_path and not candidate.is_relative_to(base):
+                escaped = True
+                continue
+            if candidate.exists():
+                if candidate.is_dir():
+                    raise IncludeError(
+                        f"failed to include {target!r}: it is a directory, name a file", origin
+                    )
+                return candidate
+        elif base.exists():
+            candidate = (base.parent / target).resolve()
+            if candidate.exists() and candidate.samefile(base):
+                return candidate
+    bases = ", ".join(_display(b, config) for b in config.base_paths)
+    if escaped:
+        raise IncludeError(
+            f"failed to include {target!r}: the path leaves the snippets base path ({bases}); "
+            "move the file under it",
+            origin,
+        )
+    raise IncludeError(
+        f"failed to include {target!r}: no such file under the snippets base path ({bases}); "
+        "check the path, it is relative to base_path in mkdocs.yml",
+        origin,
+    )
+
+
+def _dedent(numbered: list[tuple[str, int]], config: IncludeConfig) -> list[tuple[str, int]]:
+    if not config.dedent_subsections:
+        return numbered
+    texts = textwrap.dedent("\n".join(t for t, _ in numbered)).split("\n")
+    return list(zip(texts, (n for _, n in numbered), strict=True))
+
+
+def _select_ranges(
+    numbered: list[tuple[str, int]], ranges: str, config: IncludeConfig
+) -> list[tuple[str, int]]:
+    total = len(numbered)
+    out: list[tuple[str, int]] = []
+    for nums in ranges[1:].split(","):
+        span = nums.split(":")
+        start = int(span[0]) if span[0] else None
+        if start is not None and start >= 0:
+            start = max(0, start - 1)
+        end = int(span[1]) if len(span) > 1 and span[1] else None
+        if start is not None and start < 0:
+            start = min(max(total + start, 0), total)
+        if end is not None and end < 0:
+            end = min(max(total + 1 + end, 0), total)
+        out.extend(numbered[slice(start, end)])
+    return _dedent(out, config)
+
+
+def _select_section(
+    numbered: list[tuple[str, int]], name: str, target: str, origin: Origin, config: IncludeConfig
+) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    start = found = False
+    for text, n in numbered:
+        m = RE_SECTION.match(text) if "8<-" in text else None
+        if m and m.group("escape"):
+            text = (
+                m.group("pre")
+                + m.group("escape").replace(";", "", 1)
+                + m.group("marker")
+                + m.group("section")
+                + m.group("post")
+            )
+        elif m is not None and m.group("name") == name:
+            if not start and m.group("type") == "start":
+                start = found = True
+                continue
+            if start and m.group("type") == "start":
+                continue
+            break
+        elif m and start:
+            continue
+        if start:
+            out.append((text, n))
+    if not found:
+        raise IncludeError(
+            f"failed to include {target}:{name}: no section {name!r} in the file; "
+            f"mark it with --8<-- [start:{name}] and --8<-- [end:{name}]",
+            origin,
+        )
+    return _dedent(out, config)

@@ -1,0 +1,140 @@
+"""The pipeline: collect -> parse -> static -> (live) -> results. No pytest here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .collect import YAML_LANGUAGES, CollectError, collect
+from .config import find_upwards, include_config
+from .model import Finding, Result, Snippet, Status
+from .parse import Manifest, Parsed, parse
+from .static import StaticChecker
+
+NOT_A_MANIFEST = "not a Kubernetes manifest"
+
+
+@dataclass
+class Options:
+    paths: list[str]
+    versions: list[str] = field(default_factory=list)
+    cluster: str = "none"
+    mkdocs_yml: Path | None = None
+    select: Callable[[str], bool] | None = None  # which snippet ids to run (None: all)
+
+
+@dataclass
+class Prepared:
+    """What the offline tier knows about one snippet, handed on to the live tier."""
+
+    snippet: Snippet
+    manifests: list[Manifest]
+    result: Result  # the offline result: passed here means "may go live"
+
+
+def resolve_versions(requested: Iterable[str]) -> list[str]:
+    wanted = [".".join(v.lstrip("v").split(".")[:2]) for v in requested]
+    if not wanted:
+        return schema.default_versions()
+    available = schema.available_versions()
+    missing = [v for v in wanted if v not in available]
+    if missing:
+        raise ValueError(
+            f"no offline schemas for Kubernetes {', '.join(missing)}; "
+            f"available: {', '.join(available)} (upgrade kubernetes-validate for newer ones)"
+        )
+    return sorted(set(wanted), key=lambda v: tuple(int(x) for x in v.split(".")))
+
+
+def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
+    mkdocs = options.mkdocs_yml
+    if mkdocs is None and options.paths:
+        mkdocs = find_upwards(Path(options.paths[0]), "mkdocs.yml")
+    include = include_config(mkdocs, display_root=Path.cwd())
+    return collect(options.paths, include, YAML_LANGUAGES)
+
+
+def offline(
+    snippets: list[Snippet], errors: list[CollectError], versions: list[str]
+) -> list[Prepared]:
+    """Parse and check every snippet; collect errors become failed items of their own."""
+    prepared: list[Prepared] = []
+    for error in errors:
+        stub = Snippet(page=error.page, line=error.line, language="", text="", origins=[])
+        result = Result(stub, Status.FAILED, "collect", [Finding(error.id, error.message)])
+        prepared.append(Prepared(stub, [], result))
+    parsed: dict[str, Parsed] = {}
+    for s in snippets:
+        if "skip" not in s.directives:
+            parsed[s.id] = parse(s)
+    all_manifests = [m for p in parsed.values() for m in p.manifests]
+    checker = StaticChecker(versions, all_manifests)
+    for s in snippets:
+        prepared.append(_check(s, parsed.get(s.id), checker))
+    return prepared
+
+
+def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
+    if p is None:
+        reason = s.directives.get("reason", "")
+        return Prepared(
+            s,
+            [],
+            Result(
+                s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]
+            ),
+        )
+    errors = [f for f in p.findings if f.severity == "error"]
+    if errors:
+        return Prepared(s, [], Result(s, Status.FAILED, "parse", p.findings))
+    if not p.manifests:
+        return Prepared(
+            s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), NOT_A_MANIFEST, "info")])
+        )
+    outcome = checker.check(s, p.manifests)
+    findings = list(outcome.findings)
+    if not outcome.versions:
+        note = f"skipped: k8s={s.directives['k8s']!r} excludes every checked version ({', '.join(checker.versions)})"
+        return Prepared(
+            s, [], Result(s, Status.SKIPPED, "static", [Finding(s.where(), note, "info")])
+        )
+    for tool in outcome.tool_configs:
+        findings.append(
+            Finding(
+                s.where(),
+                f"not checked: {tool}, read by a tool, not served by an API server",
+                "info",
+            )
+        )
+    for skipped in outcome.skipped_objects:
+        findings.append(Finding(s.where(), f"not checked: {skipped}", "info"))
+    if any(f.severity == "error" for f in findings):
+        return Prepared(s, [], Result(s, Status.FAILED, "static", findings))
+    live = [m for m in p.manifests if _goes_live(m, outcome)]
+    if outcome.checked_objects == 0:
+        return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
+    return Prepared(s, live, Result(s, Status.PASSED, "static", findings))
+
+
+def _goes_live(m: Manifest, outcome) -> bool:
+    label = m.describe()
+    return not any(
+        t.startswith(label + ":") for t in outcome.tool_configs + outcome.skipped_objects
+    )
+
+
+def run(
+    options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None
+) -> list[Result]:
+    """Run the whole pipeline; `live` (given when a cluster is used) turns offline passes into live results."""
+    versions = resolve_versions(options.versions)
+    snippets, errors = collect_all(options)
+    if options.select is not None:
+        snippets = [s for s in snippets if options.select(s.id)]
+        errors = [e for e in errors if options.select(e.id)]
+    prepared = offline(snippets, errors, versions)
+    if live is None:
+        return [p.result for p in prepared]
+    return live(prepared)

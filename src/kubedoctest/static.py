@@ -1,0 +1,199 @@
+"""The offline checks: schemas of each Kubernetes version, removed and deprecated APIs, custom resources."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from . import apis, directives
+from .crd import CRD_API, CustomResources
+from .model import Finding, Snippet
+from .parse import Manifest
+from .schema import SchemaError, Validator, VersionSchemas, schemas
+
+_UNEXPECTED = re.compile(r"'([^']+)' was unexpected")
+_REQUIRED = re.compile(r'^"([^"]+)" is a required property')
+
+
+@dataclass
+class StaticOutcome:
+    findings: list[Finding] = field(default_factory=list)  # errors and warnings
+    skipped_objects: list[str] = field(default_factory=list)  # "Kind/name: reason"
+    tool_configs: list[str] = field(default_factory=list)
+    checked_objects: int = 0
+    versions: list[str] = field(default_factory=list)
+
+
+def dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(object)"
+
+
+class StaticChecker:
+    """Checks the manifests of many snippets against a matrix of Kubernetes versions."""
+
+    def __init__(self, versions: list[str], all_manifests: list[Manifest]):
+        self.versions = versions
+        self.crds = CustomResources()
+        for m in all_manifests:
+            if m.api_version == CRD_API and m.kind == "CustomResourceDefinition":
+                self.crds.add(m)
+        gvks = frozenset((m.api_version, m.kind) for m in all_manifests)
+        self._schemas: dict[str, VersionSchemas] = {v: schemas(v) for v in versions}
+        self._gvks = gvks
+        self._validators: dict[str, Validator] = {}
+
+    def validator(self, version: str) -> Validator:
+        if version not in self._validators:
+            self._validators[version] = self._schemas[version].validator(self._gvks)
+        return self._validators[version]
+
+    def check(self, snippet: Snippet, manifests: list[Manifest]) -> StaticOutcome:
+        out = StaticOutcome()
+        spec = snippet.directives.get("k8s")
+        out.versions = [v for v in self.versions if not spec or directives.version_matches(spec, v)]
+        merged: dict[tuple[str, str, str | None, str | None, str], list[str]] = {}
+        for manifest in manifests:
+            tool = apis.tool_config(manifest.obj)
+            if tool:
+                out.tool_configs.append(f"{manifest.describe()}: {tool}")
+                continue
+            if not manifest.name:
+                self._add(
+                    merged,
+                    snippet,
+                    manifest,
+                    ("metadata",),
+                    "metadata.name is missing",
+                    "give the object a name",
+                    "*",
+                )
+            skip_reason = None
+            for version in out.versions:
+                reason = self._check_one(merged, snippet, manifest, version)
+                skip_reason = skip_reason or reason
+            if skip_reason:
+                out.skipped_objects.append(f"{manifest.describe()}: {skip_reason}")
+            else:
+                out.checked_objects += 1
+        for (where, message, path, hint, severity), versions in merged.items():
+            version = None if versions == ["*"] else _versions_text(versions, out.versions)
+            out.findings.append(Finding(where, message, severity, version, path, hint))
+        return out
+
+    def _add(
+        self, merged, snippet, manifest, path, message, hint, version, severity="error"
+    ) -> None:
+        where = snippet.where(manifest.line_of(path))
+        merged.setdefault((where, message, dotted(path), hint, severity), []).append(version)
+
+    def _check_one(self, merged, snippet: Snippet, manifest: Manifest, version: str) -> str | None:
+        api_version, kind = manifest.api_version, manifest.kind
+        vs = self._schemas[version]
+        warn = apis.deprecation(api_version, kind, version)
+        if (api_version, kind) in vs.by_gvk:
+            if warn:
+                self._add(
+                    merged, snippet, manifest, ("apiVersion",), warn, None, version, "warning"
+                )
+            for error in self.validator(version).errors(manifest.obj):
+                message, hint, path = _explain(error, vs)
+                self._add(merged, snippet, manifest, path, message, hint, version)
+            return None
+        removed = apis.removal(api_version, kind, version)
+        if removed:
+            self._add(
+                merged,
+                snippet,
+                manifest,
+                ("apiVersion",),
+                f"{api_version} {kind} was removed in {removed.removed_in}: use {removed.replacement}",
+                f"change apiVersion to {removed.replacement} and adapt the fields that changed",
+                version,
+            )
+            return None
+        if self.crds.knows(api_version, kind):
+            for error in self.crds.errors(manifest):
+                self._add(
+                    merged,
+                    snippet,
+                    manifest,
+                    error.path,
+                    f"{dotted(error.path)}: {error.message}",
+                    "follow the CustomResourceDefinition's schema",
+                    version,
+                )
+            return None
+        served = sorted(vs.kinds.get(kind, set()))
+        if served:
+            self._add(
+                merged,
+                snippet,
+                manifest,
+                ("apiVersion",),
+                f"apiVersion {api_version!r} does not serve {kind} in Kubernetes {version}",
+                f"use apiVersion {' or '.join(served)}",
+                version,
+            )
+            return None
+        group = api_version.split("/")[0] if "/" in api_version else ""
+        if "." in group and not group.endswith(".k8s.io"):
+            return f"custom resource {api_version} {kind}: no CustomResourceDefinition for it in the checked docs"
+        close = difflib.get_close_matches(kind, list(vs.kinds), n=1)
+        hint = (
+            f"did you mean kind {close[0]!r} ({', '.join(sorted(vs.kinds[close[0]]))})?"
+            if close
+            else "check kind and apiVersion"
+        )
+        self._add(
+            merged,
+            snippet,
+            manifest,
+            ("kind",),
+            f"unknown kind {kind!r} with apiVersion {api_version!r}",
+            hint,
+            version,
+        )
+        return None
+
+
+def _versions_text(versions: list[str], all_versions: list[str]) -> str:
+    return ", ".join(versions)
+
+
+def _explain(error: SchemaError, vs: VersionSchemas) -> tuple[str, str | None, tuple]:
+    path = error.path
+    m = _UNEXPECTED.search(error.message)
+    if m and "Additional properties" in error.message:
+        key = m.group(1)
+        where = (*path, key)
+        known = _known_fields(vs, error.definition)
+        close = difflib.get_close_matches(key, known, n=1) if known else []
+        hint = (
+            f"did you mean {close[0]!r}?" if close else "remove it, or move it to where it belongs"
+        )
+        return f"unknown field {dotted(where)!r}", hint, where
+    m = _REQUIRED.match(error.message)
+    if m:
+        where = (*path, m.group(1))
+        return f"missing required field {dotted(where)!r}", f"add {m.group(1)}", path
+    message = f"{dotted(path)}: {error.message}"
+    hint = None
+    if "is not of type" in error.message:
+        if '"integer"' in error.message and error.message.startswith('"'):
+            hint = "write the number without quotes"
+        elif '"string"' in error.message:
+            hint = "quote the value"
+    elif "oneOf" in error.message or "anyOf" in error.message:
+        hint = "use a quantity like 500m or 128Mi, or a port number or name, as the field expects"
+    elif "is not one of" in error.message:
+        hint = "use one of the listed values (they are case-sensitive)"
+    return message, hint, path
+
+
+def _known_fields(vs: VersionSchemas, definition: str | None) -> list[str]:
+    """The property names of the definition whose rule failed (for "did you mean")."""
+    return sorted((vs.defs.get(definition or "") or {}).get("properties", {}))
