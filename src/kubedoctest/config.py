@@ -89,9 +89,16 @@ def load_settings(start: Path) -> Settings:
             f"{pyproject}: unknown key(s) {', '.join(sorted(unknown))} in [tool.kubedoctest]; "
             f"known keys are {', '.join(sorted(known))}"
         )
+    versions = section.get("k8s-versions", [])
+    numbers = [v for v in versions if not isinstance(v, str)]
+    if numbers:
+        raise InputError(
+            f'{pyproject}: k8s-versions must be strings, e.g. ["1.30"]: {numbers[0]!r} is a '
+            "number (TOML reads 1.30 as 1.3)"
+        )
     return Settings(
         paths=list(section.get("paths", [])),
-        k8s_versions=[str(v) for v in section.get("k8s-versions", [])],
+        k8s_versions=list(versions),
         cluster=section.get("cluster"),
         timeout=section.get("timeout"),
         jobs=section.get("jobs"),

@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema_rs
 
 from .parse import Manifest
-from .schema import SchemaError
+from .schema import SchemaError, schema_error
 
 CRD_API = "apiextensions.k8s.io/v1"
 
@@ -48,15 +48,30 @@ class CustomResources:
         spec = manifest.obj.get("spec")
         if manifest.api_version != CRD_API or not isinstance(spec, dict):
             return
+        # A malformed CRD is reported by its own schema check; here it just defines nothing.
         group = spec.get("group")
-        kind = (spec.get("names") or {}).get("kind")
-        for version in spec.get("versions") or []:
-            if not isinstance(version, dict) or not group or not kind:
+        names = spec.get("names")
+        kind = names.get("kind") if isinstance(names, dict) else None
+        versions = spec.get("versions")
+        if (
+            not isinstance(group, str)
+            or not isinstance(kind, str)
+            or not isinstance(versions, list)
+        ):
+            return
+        for version in versions:
+            if not isinstance(version, dict) or not isinstance(version.get("name"), str):
                 continue
-            key = (f"{group}/{version.get('name')}", kind)
-            schema = ((version.get("schema") or {}).get("openAPIV3Schema")) or {"type": "object"}
-            schema = copy.deepcopy(schema)
+            key = (f"{group}/{version['name']}", kind)
+            found = version.get("schema")
+            schema = found.get("openAPIV3Schema") if isinstance(found, dict) else None
+            if isinstance(schema, dict):
+                schema = copy.deepcopy(schema)
+            else:  # no usable schema: any fields
+                schema = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
             props = schema.setdefault("properties", {})
+            if not isinstance(props, dict):
+                continue
             props.setdefault("apiVersion", {"type": "string"})
             props.setdefault("kind", {"type": "string"})
             props.setdefault(
@@ -79,7 +94,18 @@ class CustomResources:
                         (), f"the CustomResourceDefinition's schema cannot be compiled: {e}"
                     )
                 ]
-        return [
-            SchemaError(tuple(e.instance_path), e.message)
-            for e in self._validators[key].iter_errors(manifest.obj)
-        ]
+        return [schema_error(e) for e in self._validators[key].iter_errors(manifest.obj)]
+
+    def fields_at(self, api_version: str, kind: str, path: tuple[str | int, ...]) -> list[str]:
+        """The property names the CRD's schema allows at `path` (for "did you mean")."""
+        node: Any = self._schemas.get((api_version, kind))
+        for key in path:
+            if not isinstance(node, dict):
+                return []
+            node = (
+                node.get("items")
+                if isinstance(key, int)
+                else (node.get("properties") or {}).get(key)
+            )
+        props = node.get("properties") if isinstance(node, dict) else None
+        return sorted(props) if isinstance(props, dict) else []

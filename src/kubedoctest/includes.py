@@ -28,8 +28,11 @@ RE_ALL = re.compile(
     """
 )
 RE_BLOCK_PATH = re.compile(r"^(?P<space>[ \t]*)(?P<snippet>.*?)\r?$")
+# As pymdownx.snippets: the lookarounds after the lazy `pre` skip positions that cannot start the
+# shortest match (after a `;`, or inside a run of `-`), so a long run of `-` is not re-scanned from
+# every position (quadratic time).
 RE_SECTION = re.compile(
-    r"(?xi)^(?P<pre>.*?)(?<!;)(?P<escape>;*)(?P<marker>-{1,}8<-{1,}[ \t]+)"
+    r"(?xi)^(?P<pre>.*?)(?<!;)(?!(?<=-)-)(?P<escape>;*)(?P<marker>-{1,}8<-{1,}[ \t]+)"
     r"(?P<section>\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])(?P<post>.*?)$"
 )
 RE_TARGET = re.compile(
@@ -173,22 +176,30 @@ def _include(
 def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
     escaped = False
     for base in config.base_paths:
-        base = base.resolve()
-        if base.is_dir():
-            candidate = (base / target).resolve()
-            if config.restrict_base_path and not candidate.is_relative_to(base):
-                escaped = True
-                continue
-            if candidate.exists():
-                if candidate.is_dir():
-                    raise IncludeError(
-                        f"failed to include {target!r}: it is a directory, name a file", origin
-                    )
-                return candidate
-        elif base.exists():
-            candidate = (base.parent / target).resolve()
-            if candidate.exists() and candidate.samefile(base):
-                return candidate
+        try:
+            base = base.resolve()
+            if base.is_dir():
+                candidate = (base / target).resolve()
+                if config.restrict_base_path and not candidate.is_relative_to(base):
+                    escaped = True
+                    continue
+                if candidate.exists():
+                    if candidate.is_dir():
+                        raise IncludeError(
+                            f"failed to include {target!r}: it is a directory, name a file", origin
+                        )
+                    return candidate
+            elif base.exists():
+                candidate = (base.parent / target).resolve()
+                if candidate.exists() and candidate.samefile(base):
+                    return candidate
+        except IncludeError:
+            raise
+        except (OSError, ValueError) as e:  # a name too long, a NUL byte, a symlink loop
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise IncludeError(
+                f"failed to include {target[:200]!r}: not a usable path ({reason})", origin
+            ) from None
     bases = ", ".join(_display(b, config) for b in config.base_paths)
     if escaped:
         raise IncludeError(

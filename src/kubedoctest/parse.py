@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,11 @@ except AttributeError:  # PyYAML built without libyaml
 
 Path = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
+# Values that aliases may re-expand in one snippet; past it the YAML is an "alias bomb" that would
+# take minutes and gigabytes to build (a Kubernetes manifest needs a handful).
+MAX_ALIAS_VALUES = 100_000
+# YAML also breaks lines at these; Markdown (and so the snippet's own numbering) only at "\n".
+_EXTRA_BREAK = re.compile(r"\r(?!$)|[\x85\u2028\u2029]")
 
 
 @dataclass
@@ -72,6 +78,31 @@ class _Constructor(SafeConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
 
+class _TooManyAliases(Exception):
+    pass
+
+
+def _json_key(key: Any) -> Any:
+    """A mapping key as the JSON sent to the API server names it (1 -> "1", true -> "true")."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool) or key is None:
+        return "true" if key is True else "false" if key is False else "null"
+    if isinstance(key, int | float):
+        return str(key)
+    return str(key)
+
+
+def _line_map(text: str) -> list[int] | None:
+    """YAML line -> snippet line, when the text has line breaks YAML counts and Markdown does not."""
+    if not _EXTRA_BREAK.search(text):
+        return None
+    out: list[int] = []
+    for number, line in enumerate(text.split("\n")):
+        out.extend([number] * (1 + len(_EXTRA_BREAK.findall(line))))
+    return out
+
+
 class _Walker:
     def __init__(self, snippet: Snippet):
         self.snippet = snippet
@@ -79,6 +110,15 @@ class _Walker:
         self.findings: list[Finding] = []
         self.lines: dict[Path, int] = {}
         self.active: set[int] = set()
+        self.built: set[int] = set()
+        self.rebuilt = 0
+        self.line_map = _line_map(snippet.text)
+
+    def at(self, yaml_line: int) -> int:
+        """The 0-based snippet line of a 0-based YAML line."""
+        if self.line_map is None or not self.line_map:
+            return yaml_line
+        return self.line_map[min(yaml_line, len(self.line_map) - 1)]
 
     def error(
         self, line: int, message: str, hint: str | None = None, path: str | None = None
@@ -86,12 +126,21 @@ class _Walker:
         self.findings.append(Finding(self.snippet.where(line), message, hint=hint, path=path))
 
     def build(self, node: yaml.Node, path: Path) -> Any:
-        self.lines.setdefault(path, node.start_mark.line)
+        if id(node) in self.built:  # an alias: the anchored value is built once more
+            self.rebuilt += 1
+            if self.rebuilt > MAX_ALIAS_VALUES:
+                raise _TooManyAliases
+        else:
+            self.built.add(id(node))
+        self.lines.setdefault(path, self.at(node.start_mark.line))
         if id(node) in self.active:
-            self.error(node.start_mark.line, "recursive alias: an anchor refers to itself")
+            self.error(self.at(node.start_mark.line), "recursive alias: an anchor refers to itself")
             return None
         if isinstance(node, yaml.ScalarNode):
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
+            if isinstance(value, bytes):  # !!binary: sent as the decoded text, as kubectl does
+                return value.decode("utf-8", errors="replace")
+            return value
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -103,6 +152,7 @@ class _Walker:
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
+        merged_lines: dict[Path, int] = {}  # kept apart: a key written here wins over a merged one
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
@@ -110,13 +160,19 @@ class _Walker:
                     value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 )
                 for source in sources:
-                    value = self.build(source, path)
+                    own_lines, self.lines = self.lines, {}
+                    try:
+                        value = self.build(source, path)
+                    finally:
+                        for p, ln in self.lines.items():
+                            merged_lines.setdefault(p, ln)
+                        self.lines = own_lines
                     if isinstance(value, dict):
                         for k, v in value.items():
                             merged.setdefault(k, v)
                     else:
                         self.error(
-                            key_node.start_mark.line,
+                            self.at(key_node.start_mark.line),
                             "merge key << needs a mapping or a list of mappings",
                         )
                 continue
@@ -124,9 +180,10 @@ class _Walker:
             try:
                 hash(key)
             except TypeError:
-                self.error(key_node.start_mark.line, "a mapping key must be a scalar")
+                self.error(self.at(key_node.start_mark.line), "a mapping key must be a scalar")
                 continue
-            line = key_node.start_mark.line
+            key = _json_key(key)
+            line = self.at(key_node.start_mark.line)
             if key in seen:
                 dotted = ".".join(str(p) for p in (*path, key))
                 self.error(
@@ -143,12 +200,19 @@ class _Walker:
             self.lines[(*path, key)] = line
         for k, v in merged.items():
             result.setdefault(k, v)
+        for p, ln in merged_lines.items():
+            self.lines.setdefault(p, ln)
         return result
 
 
-def _describe_yaml_error(e: yaml.YAMLError) -> tuple[int, str]:
+def _describe_yaml_error(e: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """(0-based YAML line, problem); a ReaderError's line is already a snippet line."""
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     line = mark.line if mark is not None else 0
+    if isinstance(e, yaml.reader.ReaderError) and isinstance(e.position, int):
+        line = text[: e.position].count("\n")  # a character index into the text
+        char = chr(e.character) if isinstance(e.character, int) else e.character
+        return line, f"unacceptable character {char!r}: {e.reason}"
     problem = getattr(e, "problem", None) or str(e)
     context = getattr(e, "context", None)
     text = f"{context}: {problem}" if context else problem
@@ -164,7 +228,9 @@ def parse(snippet: Snippet) -> Parsed:
     try:
         nodes = list(yaml.compose_all(snippet.text, Loader=_Loader))
     except yaml.YAMLError as e:
-        line, problem = _describe_yaml_error(e)
+        line, problem = _describe_yaml_error(e, snippet.text)
+        if not isinstance(e, yaml.reader.ReaderError):
+            line = walker.at(line)
         line = min(line, max(len(text_lines) - 1, 0))
         bad = text_lines[line] if text_lines else ""
         indent = bad[: len(bad) - len(bad.lstrip(" \t"))]
@@ -188,16 +254,23 @@ def parse(snippet: Snippet) -> Parsed:
         if node is None:
             continue
         walker.lines = {}
+        start = walker.at(node.start_mark.line)
         try:
             obj = walker.build(node, ())
         except (yaml.YAMLError, ValueError, TypeError) as e:  # e.g. a bad !!binary value
-            walker.error(node.start_mark.line, f"YAML value error: {e}")
+            walker.error(start, f"YAML value error: {e}")
             continue
         except RecursionError:
-            walker.error(node.start_mark.line, "YAML nested too deeply to read")
+            walker.error(start, "YAML nested too deeply to read")
             continue
+        except _TooManyAliases:
+            walker.error(
+                start,
+                f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values (an alias bomb?)",
+                hint="write the values out, or use fewer aliases",
+            )
+            return Parsed([], 0, walker.findings)
         lines = walker.lines
-        start = node.start_mark.line
         if obj is None:
             continue
         if not isinstance(obj, dict) or ("apiVersion" not in obj and "kind" not in obj):

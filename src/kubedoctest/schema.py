@@ -27,6 +27,15 @@ class SchemaError:
     path: tuple[str | int, ...]
     message: str
     definition: str | None = None  # the definition whose rule failed, when known
+    unexpected: tuple[str, ...] = ()  # for "additional properties" errors: the unknown keys
+
+
+def schema_error(e: Any) -> SchemaError:
+    """A jsonschema_rs ValidationError as a SchemaError (the unknown keys read from its kind)."""
+    unexpected: tuple[str, ...] = ()
+    if isinstance(e.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        unexpected = tuple(str(k) for k in e.kind.unexpected)
+    return SchemaError(tuple(e.instance_path), _shorten(e.message), unexpected=unexpected)
 
 
 def _schema_root() -> Path:
@@ -116,16 +125,43 @@ class VersionSchemas:
         schema = {"$defs": self._closure(roots), "allOf": branches}
         return Validator(jsonschema_rs.validator_for(schema))
 
+    def definition_at(self, api_version: str, kind: str, path: tuple[str | int, ...]) -> str | None:
+        """The name of the definition that describes the value at `path` of an object, if any."""
+        name = self.by_gvk.get((api_version, kind))
+        node: Any = self.defs.get(name) if name else None
+        for key in path:
+            node, _ = self._deref(node)
+            if not isinstance(node, dict):
+                return None
+            if isinstance(key, int):
+                node = node.get("items")
+            else:
+                extra = node.get("additionalProperties")
+                node = (node.get("properties") or {}).get(key, extra)
+            name = None
+        return self._deref(node)[1] or name
+
+    def _deref(self, node: Any) -> tuple[Any, str | None]:
+        name = None
+        for _ in range(20):
+            if not isinstance(node, dict):
+                break
+            ref = node.get("$ref")
+            if ref is None and len(node.get("allOf") or []) == 1:
+                ref = node["allOf"][0].get("$ref") if isinstance(node["allOf"][0], dict) else None
+            if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+                break
+            name = ref[len("#/$defs/") :]
+            node = self.defs.get(name)
+        return node, name
+
 
 class Validator:
     def __init__(self, compiled: Any):
         self._compiled = compiled
 
     def errors(self, obj: dict[str, Any]) -> list[SchemaError]:
-        return [
-            SchemaError(tuple(e.instance_path), _shorten(e.message))
-            for e in self._compiled.iter_errors(obj)
-        ]
+        return [schema_error(e) for e in self._compiled.iter_errors(obj)]
 
 
 def _shorten(message: str) -> str:

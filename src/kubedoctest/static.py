@@ -14,6 +14,7 @@ from .schema import SchemaError, Validator, VersionSchemas, schemas
 
 _UNEXPECTED = re.compile(r"'([^']+)' was unexpected")
 _REQUIRED = re.compile(r'^"([^"]+)" is a required property')
+_QUOTED_NUMBER = re.compile(r'^"[-+]?[0-9]+" is not of type')
 
 
 @dataclass
@@ -100,8 +101,9 @@ class StaticChecker:
                     merged, snippet, manifest, ("apiVersion",), warn, None, version, "warning"
                 )
             for error in self.validator(version).errors(manifest.obj):
-                message, hint, path = _explain(error, vs)
-                self._add(merged, snippet, manifest, path, message, hint, version)
+                known = _known_fields(vs, vs.definition_at(api_version, kind, error.path))
+                for message, hint, path in _explain(error, known):
+                    self._add(merged, snippet, manifest, path, message, hint, version)
             return None
         removed = apis.removal(api_version, kind, version)
         if removed:
@@ -117,15 +119,10 @@ class StaticChecker:
             return None
         if self.crds.knows(api_version, kind):
             for error in self.crds.errors(manifest):
-                self._add(
-                    merged,
-                    snippet,
-                    manifest,
-                    error.path,
-                    f"{dotted(error.path)}: {error.message}",
-                    "follow the CustomResourceDefinition's schema",
-                    version,
-                )
+                known = self.crds.fields_at(api_version, kind, error.path)
+                for message, hint, path in _explain(error, known):
+                    hint = hint or "follow the CustomResourceDefinition's schema"
+                    self._add(merged, snippet, manifest, path, message, hint, version)
             return None
         served = sorted(vs.kinds.get(kind, set()))
         if served:
@@ -164,26 +161,34 @@ def _versions_text(versions: list[str], all_versions: list[str]) -> str:
     return ", ".join(versions)
 
 
-def _explain(error: SchemaError, vs: VersionSchemas) -> tuple[str, str | None, tuple]:
+def _explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None, tuple]]:
+    """(message, hint, field path) for one schema error; an unknown field points to its own line."""
     path = error.path
-    m = _UNEXPECTED.search(error.message)
-    if m and "Additional properties" in error.message:
-        key = m.group(1)
-        where = (*path, key)
-        known = _known_fields(vs, error.definition)
-        close = difflib.get_close_matches(key, known, n=1) if known else []
-        hint = (
-            f"did you mean {close[0]!r}?" if close else "remove it, or move it to where it belongs"
-        )
-        return f"unknown field {dotted(where)!r}", hint, where
+    unexpected = list(error.unexpected)
+    if not unexpected:
+        m = _UNEXPECTED.search(error.message)
+        if m and "Additional properties" in error.message:
+            unexpected = [m.group(1)]
+    if unexpected:
+        out = []
+        for key in unexpected:
+            where = (*path, key)
+            close = difflib.get_close_matches(key, known, n=1) if known else []
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "remove it, or move it to where it belongs"
+            )
+            out.append((f"unknown field {dotted(where)!r}", hint, where))
+        return out
     m = _REQUIRED.match(error.message)
     if m:
         where = (*path, m.group(1))
-        return f"missing required field {dotted(where)!r}", f"add {m.group(1)}", path
+        return [(f"missing required field {dotted(where)!r}", f"add {m.group(1)}", path)]
     message = f"{dotted(path)}: {error.message}"
     hint = None
     if "is not of type" in error.message:
-        if '"integer"' in error.message and error.message.startswith('"'):
+        if '"integer"' in error.message and _QUOTED_NUMBER.match(error.message):
             hint = "write the number without quotes"
         elif '"string"' in error.message:
             hint = "quote the value"
@@ -191,7 +196,7 @@ def _explain(error: SchemaError, vs: VersionSchemas) -> tuple[str, str | None, t
         hint = "use a quantity like 500m or 128Mi, or a port number or name, as the field expects"
     elif "is not one of" in error.message:
         hint = "use one of the listed values (they are case-sensitive)"
-    return message, hint, path
+    return [(message, hint, path)]
 
 
 def _known_fields(vs: VersionSchemas, definition: str | None) -> list[str]:
