@@ -66,26 +66,34 @@ def language_of(info: str) -> str:
     return info.split(None, 1)[0].lower() if info else ""
 
 
+class PageError(ValueError):
+    """A page that cannot be read as Markdown; `line` is where the problem is (1 when unknown)."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
+
+
 def read_page(display: str, file: Path) -> list[str]:
-    """A page's lines; InputError-free: raises CollectError-worthy ValueError with a message."""
+    """A page's lines; InputError-free: raises PageError (a ValueError) with a message."""
     try:
         size = file.stat().st_size
         if size > MAX_PAGE_BYTES:
-            raise ValueError(
+            raise PageError(
                 f"page is {size // (1024 * 1024)} MB, over the {MAX_PAGE_BYTES // (1024 * 1024)} MB "
                 "limit; split it into smaller pages"
             )
         data = file.read_bytes()
     except OSError as e:
-        raise ValueError(f"cannot read the page: {e.strerror}") from None
+        raise PageError(f"cannot read the page: {e.strerror}") from None
     if b"\x00" in data:
-        raise ValueError("this is a binary file, not a Markdown page; remove it or rename it")
+        raise PageError("this is a binary file, not a Markdown page; remove it or rename it")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise ValueError(
-            f"invalid UTF-8 at line {line} (byte {e.start}); save the page as UTF-8"
+        raise PageError(
+            f"invalid UTF-8 at line {line} (byte {e.start}); save the page as UTF-8", line
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -252,7 +260,7 @@ def collect(
         try:
             lines = read_page(display, file)
         except ValueError as e:
-            errors.append(CollectError(display, 1, str(e)))
+            errors.append(CollectError(display, getattr(e, "line", 1), str(e)))
             continue
         found, problems = collect_page(display, lines, include, languages)
         snippets.extend(found)

@@ -1,0 +1,28 @@
+"""model: where a line came from, and how a finding reads."""
+
+from __future__ import annotations
+
+from kubedoctest.model import Finding, Origin, Snippet
+
+
+def test_an_origin_names_the_page_line_and_the_included_file_line():
+    assert Origin(7).describe("docs/a.md") == "docs/a.md:7"
+    assert Origin(7, "snippets/pod.yaml", 3).describe("docs/a.md") == "docs/a.md:7 (snippets/pod.yaml:3)"
+
+
+def test_a_snippet_locates_its_lines_and_clamps_past_the_end():
+    s = Snippet("docs/a.md", 4, "yaml", "a: 1\nb: 2", [Origin(5), Origin(6)])
+    assert s.id == "docs/a.md:4"
+    assert [s.where(), s.where(0), s.where(1), s.where(9), s.where(-3)] == [
+        "docs/a.md:4",
+        "docs/a.md:5",
+        "docs/a.md:6",
+        "docs/a.md:6",
+        "docs/a.md:5",
+    ]
+
+
+def test_a_finding_renders_as_location_severity_message_versions_and_fix():
+    assert Finding("p.md:3", "bad").render() == "p.md:3: bad"
+    assert Finding("p.md:3", "old", "warning", "1.35").render() == "p.md:3: warning: old (Kubernetes 1.35)"
+    assert Finding("p.md:3", "bad", hint="do this").render() == "p.md:3: bad; fix: do this"

@@ -1,0 +1,228 @@
+"""static: strict schemas on a matrix of versions, removed and deprecated APIs, custom resources;
+every finding at the page line of the offending field."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubedoctest.model import Origin, Snippet, Status
+from kubedoctest.parse import parse
+from kubedoctest.static import StaticChecker, dotted
+
+from .support import BAD, GOOD, line_of, page_results, run_offline
+
+
+@pytest.fixture(scope="module")
+def bad():
+    return run_offline(BAD)
+
+
+@pytest.fixture(scope="module")
+def good():
+    return run_offline(GOOD)
+
+
+def only(results, page):
+    (result,) = page_results(results, page)
+    return result
+
+
+def messages(result):
+    return [f.render() for f in result.findings if f.severity != "info"]
+
+
+def bad_line(page, needle, occurrence=1):
+    return f"docs/{page}:{line_of(BAD / 'docs' / page, needle, occurrence)}"
+
+
+def test_an_unknown_field_is_reported_at_its_own_line_with_a_did_you_mean(bad):
+    r = only(bad, "unknown-field.md")
+    assert (r.status, r.stage) == (Status.FAILED, "static")
+    assert messages(r) == [
+        f"{bad_line('unknown-field.md', 'imagePullPolicey')}: unknown field "
+        "'spec.containers[0].imagePullPolicey' (Kubernetes 1.31, 1.35); "
+        "fix: did you mean 'imagePullPolicy'?"
+    ]
+
+
+def test_a_quoted_number_is_a_wrong_type_at_the_line_of_the_field(bad):
+    (message,) = messages(only(bad, "wrong-type.md"))
+    assert message.startswith(f"{bad_line('wrong-type.md', 'replicas:')}: spec.replicas: \"3\" is not of type")
+    assert message.endswith("fix: write the number without quotes")
+
+
+def test_a_missing_required_field_is_reported_at_its_parent(bad):
+    assert messages(only(bad, "missing-required.md")) == [
+        f"{bad_line('missing-required.md', 'spec:')}: missing required field 'spec.selector' "
+        "(Kubernetes 1.31, 1.35); fix: add selector"
+    ]
+
+
+def test_an_extensions_v1beta1_ingress_is_reported_as_removed_in_1_22(bad):
+    (message,) = messages(only(bad, "removed-ingress.md"))
+    assert message.startswith(f"{bad_line('removed-ingress.md', 'apiVersion:')}: ")
+    assert "extensions/v1beta1 Ingress was removed in 1.22: use networking.k8s.io/v1" in message
+
+
+def test_an_apps_v1beta1_deployment_is_reported_as_removed_in_1_16(bad):
+    (message,) = messages(only(bad, "removed-deployment.md"))
+    assert message.startswith(
+        f"{bad_line('removed-deployment.md', 'apiVersion:')}: apps/v1beta1 Deployment was removed in 1.16: use apps/v1"
+    )
+
+
+def test_a_batch_v1beta1_cronjob_is_reported_as_removed_in_1_25(bad):
+    (message,) = messages(only(bad, "removed-cronjob.md"))
+    assert "batch/v1beta1 CronJob was removed in 1.25: use batch/v1" in message
+
+
+def test_a_deprecated_api_is_a_warning_and_the_snippet_still_passes(good):
+    r = page_results(good, "static.md")[0]
+    assert r.status == Status.PASSED
+    (warning,) = [f for f in r.findings if f.severity == "warning"]
+    assert warning.render() == (
+        f"docs/static.md:{line_of(GOOD / 'docs' / 'static.md', 'apiVersion: v1')}: warning: "
+        "v1 Endpoints is deprecated since 1.33: use discovery.k8s.io/v1 EndpointSlice (Kubernetes 1.35)"
+    )
+
+
+def test_a_k8s_range_checks_only_the_versions_it_names(good):
+    r = page_results(good, "static.md")[1]
+    assert r.status == Status.PASSED
+    # checked on 1.31 only: a deprecation warning there, no "removed in 1.32" error from 1.35
+    assert [f.version for f in r.findings] == ["1.31"]
+    assert "removed in 1.32" in r.findings[0].message
+
+
+def test_without_the_k8s_range_the_removed_api_fails_on_the_newer_version():
+    text = (GOOD / "docs" / "static.md").read_text(encoding="utf-8")
+    body = text.split('k8s="<1.32" -->\n```yaml\n', 1)[1].split("```", 1)[0].rstrip("\n")
+    s = Snippet("p.md", 1, "yaml", body, [Origin(2 + i) for i in range(body.count("\n") + 1)])
+    manifests = parse(s).manifests
+    out = StaticChecker(["1.31", "1.35"], manifests).check(s, manifests)
+    errors = [f for f in out.findings if f.severity == "error"]
+    assert [(f.where, f.version) for f in errors] == [("p.md:2", "1.35")]
+    assert errors[0].message == (
+        "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration was removed in 1.32: "
+        "use flowcontrol.apiserver.k8s.io/v1"
+    )
+
+
+def test_a_k8s_range_that_excludes_every_version_skips_the_snippet(good):
+    r = page_results(good, "static.md")[2]
+    assert (r.status, r.stage) == (Status.SKIPPED, "static")
+    assert "k8s='>=1.99' excludes every checked version (1.31, 1.35)" in r.findings[0].message
+
+
+def test_a_custom_resource_that_follows_its_crd_passes(good):
+    crd, cr = page_results(good, "static.md")[3:5]
+    assert crd.status == cr.status == Status.PASSED
+    assert cr.findings == []
+
+
+def test_a_custom_resource_that_breaks_its_crd_fails_at_the_lines_of_the_fields(bad):
+    crd, cr = page_results(bad, "invalid-custom-resource.md")
+    assert crd.status == Status.PASSED
+    assert cr.status == Status.FAILED
+    assert sorted(messages(cr)) == sorted(
+        [
+            f"{bad_line('invalid-custom-resource.md', 'size: large')}: spec.size: \"large\" is not of "
+            "type \"integer\" (Kubernetes 1.31, 1.35); fix: follow the CustomResourceDefinition's schema",
+            f"{bad_line('invalid-custom-resource.md', 'shape: round')}: unknown field 'spec.shape' "
+            "(Kubernetes 1.31, 1.35); fix: remove it, or move it to where it belongs",
+        ]
+    )
+
+
+def test_a_custom_resource_without_its_crd_is_skipped_with_the_reason(good):
+    r = only(good, "unknown-crd.md")
+    assert (r.status, r.stage) == (Status.SKIPPED, "static")
+    assert [f.message for f in r.findings] == [
+        "not checked: Certificate/example: custom resource cert-manager.io/v1 Certificate: "
+        "no CustomResourceDefinition for it in the checked docs"
+    ]
+
+
+def test_a_field_error_in_an_included_file_names_the_marker_line_and_the_file_line(bad):
+    (message,) = messages(only(bad, "error-in-included-file.md"))
+    marker = bad_line("error-in-included-file.md", "--8<--")
+    file_line = line_of(BAD / "snippets" / "deployment-unknown-field.yaml", "imagePullPolicey")
+    assert message.startswith(
+        f"{marker} (snippets/deployment-unknown-field.yaml:{file_line}): unknown field "
+        "'spec.template.spec.containers[0].imagePullPolicey'"
+    )
+    assert message.endswith("fix: did you mean 'imagePullPolicy'?")
+
+
+def test_tool_configs_are_not_failed_and_say_which_tool_reads_them(good):
+    tools = page_results(good, "parse.md")[6:9]
+    assert [r.status for r in tools] == [Status.SKIPPED] * 3
+    assert [r.findings[0].message for r in tools] == [
+        "not checked: Cluster: a kind cluster config, read by a tool, not served by an API server",
+        "not checked: Config: a kubeconfig file, read by a tool, not served by an API server",
+        "not checked: ClusterConfiguration: a kubeadm config, read by a tool, not served by an API server",
+    ]
+
+
+def test_yaml_that_is_not_kubernetes_is_skipped_as_not_a_manifest(good):
+    for r in page_results(good, "parse.md")[4:6]:
+        assert (r.status, r.stage) == (Status.SKIPPED, "parse")
+        assert r.findings[0].message == "not a Kubernetes manifest"
+
+
+def test_every_snippet_of_the_good_samples_passes_or_is_skipped_with_a_reason(good):
+    assert {r.status for r in good.values()} == {Status.PASSED, Status.SKIPPED}
+    for r in good.values():
+        if r.status == Status.SKIPPED:
+            assert r.findings and all(f.message for f in r.findings)
+
+
+def test_every_page_of_the_bad_samples_has_a_failure(bad):
+    pages = {i.rsplit(":", 1)[0] for i in bad}
+    assert len(pages) == len(list((BAD / "docs").glob("*.md")))
+    for page in pages:
+        assert any(r.status == Status.FAILED for i, r in bad.items() if i.startswith(page + ":")), page
+
+
+def checked(text: str, versions=("1.35",)):
+    s = Snippet("p.md", 1, "yaml", text, [Origin(2 + i) for i in range(text.count("\n") + 1)])
+    manifests = parse(s).manifests
+    return StaticChecker(list(versions), manifests).check(s, manifests)
+
+
+def test_two_unknown_fields_are_two_findings_each_at_its_own_line():
+    out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndta: {}\nbinarydata: {}")
+    assert sorted((f.where, f.message, f.hint) for f in out.findings) == [
+        ("p.md:6", "unknown field 'dta'", "did you mean 'data'?"),
+        ("p.md:7", "unknown field 'binarydata'", "did you mean 'binaryData'?"),
+    ]
+
+
+def test_an_object_without_a_name_is_an_error_on_every_version():
+    out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata: {}", versions=("1.31", "1.35"))
+    assert [(f.where, f.message, f.version) for f in out.findings] == [
+        ("p.md:4", "metadata.name is missing", None)
+    ]
+
+
+def test_an_unknown_kind_suggests_the_closest_known_one():
+    (f,) = checked("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: a}").findings
+    assert (f.where, f.message) == ("p.md:3", "unknown kind 'Deploymnet' with apiVersion 'apps/v1'")
+    assert f.hint == "did you mean kind 'Deployment' (apps/v1)?"
+
+
+def test_a_kind_under_the_wrong_api_version_names_the_right_one():
+    (f,) = checked("apiVersion: v1\nkind: Deployment\nmetadata: {name: a}").findings
+    assert f.message == "apiVersion 'v1' does not serve Deployment in Kubernetes 1.35"
+    assert f.hint == "use apiVersion apps/v1"
+
+
+def test_a_quoted_word_where_a_number_belongs_is_not_told_to_drop_the_quotes():
+    (f,) = checked("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n    - port: http").findings
+    assert f.where == "p.md:7"
+    assert f.hint != "write the number without quotes"
+
+
+def test_field_paths_are_dotted_with_list_indexes():
+    assert dotted(("spec", "containers", 0, "image")) == "spec.containers[0].image"
+    assert dotted(()) == "(object)"
