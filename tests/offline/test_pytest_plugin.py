@@ -121,7 +121,7 @@ def test_the_plugin_is_installed_and_collects_nothing_without_its_option(pyteste
 
 def test_an_unknown_kubernetes_version_is_a_usage_error(pytester):
     project(pytester, GOOD)
-    result = pytester.runpytest(*ARGS[:4], "--kubedoctest-k8s-version", "1.2")
+    result = pytester.runpytest(*ARGS[:5], "--kubedoctest-k8s-version", "1.2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*kubedoctest: no offline schemas for Kubernetes 1.2*"])
 
