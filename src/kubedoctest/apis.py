@@ -19,9 +19,7 @@ class Removal:
 def _table() -> dict[tuple[str, str], Removal]:
     t: dict[tuple[str, str], Removal] = {}
 
-    def add(
-        group_versions: list[str], kinds: list[str], removed: str, use: str, dep: str | None = None
-    ) -> None:
+    def add(group_versions: list[str], kinds: list[str], removed: str, use: str, dep: str | None = None) -> None:
         for gv in group_versions:
             for kind in kinds:
                 t[(gv, kind)] = Removal(removed, use, dep)
@@ -155,9 +153,7 @@ class Deprecation:
 # Served, but deprecated: the API server answers with a warning.
 DEPRECATED: dict[tuple[str, str], Deprecation] = {
     ("v1", "Endpoints"): Deprecation("1.33", "use discovery.k8s.io/v1 EndpointSlice"),
-    ("v1", "ComponentStatus"): Deprecation(
-        "1.19", "query the components' health endpoints instead"
-    ),
+    ("v1", "ComponentStatus"): Deprecation("1.19", "query the components' health endpoints instead"),
 }
 
 
@@ -180,11 +176,7 @@ def deprecation(api_version: str, kind: str, k8s_version: str) -> str | None:
     if found and _version_tuple(k8s_version) >= _version_tuple(found.since):
         return f"{api_version} {kind} is deprecated since {found.since}: {found.advice}"
     removal_ = REMOVED.get((api_version, kind))
-    if (
-        removal_
-        and removal_.deprecated_in
-        and _version_tuple(k8s_version) >= _version_tuple(removal_.deprecated_in)
-    ):
+    if removal_ and removal_.deprecated_in and _version_tuple(k8s_version) >= _version_tuple(removal_.deprecated_in):
         return (
             f"{api_version} {kind} is deprecated since {removal_.deprecated_in} and removed in "
             f"{removal_.removed_in}: use {removal_.replacement}"

@@ -16,13 +16,9 @@ CLUSTERS = ["none", "kwok", "kind", "existing", "auto"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="kubedoctest", description="Check the Kubernetes YAML snippets of a MkDocs site."
-    )
+    p = argparse.ArgumentParser(prog="kubedoctest", description="Check the Kubernetes YAML snippets of a MkDocs site.")
     sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser(
-        "check", help="collect, validate and (with a cluster) apply every YAML snippet"
-    )
+    c = sub.add_parser("check", help="collect, validate and (with a cluster) apply every YAML snippet")
     c.add_argument(
         "paths",
         nargs="*",
@@ -36,9 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="V",
         help="a Kubernetes minor version to validate against (repeatable)",
     )
-    c.add_argument(
-        "--cluster", choices=CLUSTERS, default=None, help="where to apply snippets (default: auto)"
-    )
+    c.add_argument("--cluster", choices=CLUSTERS, default=None, help="where to apply snippets (default: auto)")
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument(
         "--mkdocs-config",
@@ -57,13 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow --cluster existing to create cluster-scoped objects",
     )
-    c.add_argument(
-        "--timeout", type=float, default=None, help="seconds to wait for each object (default 60)"
-    )
+    c.add_argument("--timeout", type=float, default=None, help="seconds to wait for each object (default 60)")
     c.add_argument("--jobs", type=int, default=None, help="pages checked at once on a live cluster")
-    c.add_argument(
-        "-v", "--verbose", action="store_true", help="list every snippet, not only failures"
-    )
+    c.add_argument("-v", "--verbose", action="store_true", help="list every snippet, not only failures")
     cl = sub.add_parser("cluster", help="a local kwok cluster for trying runbooks by hand")
     cl.add_argument("action", choices=["build", "up", "down", "status", "gc"])
     cl.add_argument("--name", default="kubedoctest")
@@ -98,17 +88,13 @@ def _check(args: argparse.Namespace) -> int:
     settings = load_settings(Path(args.paths[0]) if args.paths else Path.cwd())
     paths = args.paths or settings.paths
     if not paths:
-        raise InputError(
-            "no paths to check: give PATH... or set paths in [tool.kubedoctest] of pyproject.toml"
-        )
+        raise InputError("no paths to check: give PATH... or set paths in [tool.kubedoctest] of pyproject.toml")
     cluster = args.cluster or settings.cluster or "auto"
     try:
         versions = runner.resolve_versions(args.k8s_version or settings.k8s_versions)
     except ValueError as e:
         raise InputError(str(e)) from None
-    options = runner.Options(
-        paths=paths, versions=versions, cluster=cluster, mkdocs_yml=args.mkdocs_config
-    )
+    options = runner.Options(paths=paths, versions=versions, cluster=cluster, mkdocs_yml=args.mkdocs_config)
     header = f"kubedoctest: Kubernetes {', '.join(versions)}; cluster {cluster}"
     if cluster != "none":
         from .live import session

@@ -92,9 +92,7 @@ def read_page(display: str, file: Path) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise PageError(
-            f"invalid UTF-8 at line {line} (byte {e.start}); save the page as UTF-8", line
-        ) from None
+        raise PageError(f"invalid UTF-8 at line {line} (byte {e.start}); save the page as UTF-8", line) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -134,9 +132,7 @@ def collect_page(
                 body_lines.append(expanded[i][0])
             body = "\n".join(body_lines)
             if "-->" not in body:
-                errors.append(
-                    CollectError(display, start, "unterminated directive comment: end it with -->")
-                )
+                errors.append(CollectError(display, start, "unterminated directive comment: end it with -->"))
                 break
             body, _, rest = body.partition("-->")
             if rest.strip():
@@ -173,6 +169,7 @@ def collect_page(
             if snippet is not None:
                 snippet.directives = found
                 snippet.index = len(snippets)
+                snippet.repeat = sum(1 for earlier in snippets if earlier.line == snippet.line)
                 snippets.append(snippet)
             continue
         if pending is not None and text.strip():
@@ -187,9 +184,7 @@ def collect_page(
         i += 1
     if pending is not None:
         errors.append(
-            CollectError(
-                display, pending[1], "directive is not followed by a fence: put it right before one"
-            )
+            CollectError(display, pending[1], "directive is not followed by a fence: put it right before one")
         )
     return snippets, errors
 
@@ -222,8 +217,7 @@ def _read_fence(
             CollectError(
                 display,
                 line,
-                f"unterminated fence {fence}{info}: close it with {fence} "
-                "(everything after it would be read as code)",
+                f"unterminated fence {fence}{info}: close it with {fence} (everything after it would be read as code)",
             ),
         )
     if language not in languages:

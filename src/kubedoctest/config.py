@@ -47,12 +47,19 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         raise InputError(f"failed to read {mkdocs_yml}: {e}") from None
     root = mkdocs_yml.parent
     options: dict[str, Any] = {}
-    for ext in data.get("markdown_extensions") or []:
+    extensions = data.get("markdown_extensions") if isinstance(data, dict) else None
+    if isinstance(extensions, dict):  # MkDocs also takes {name: options, ...}
+        extensions = [{name: value} for name, value in extensions.items()]
+    for ext in extensions if isinstance(extensions, list) else []:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             options = ext["pymdownx.snippets"] or {}
+    if not isinstance(options, dict):
+        raise InputError(f"{mkdocs_yml}: the options of pymdownx.snippets must be a mapping")
     base = options.get("base_path", ["."])
     if isinstance(base, str):
         base = [base]
+    if not isinstance(base, list) or not all(isinstance(b, str) for b in base):
+        raise InputError(f"{mkdocs_yml}: pymdownx.snippets base_path must be a path or a list of paths")
     return IncludeConfig(
         base_paths=[(root / b) for b in base],
         check_paths=bool(options.get("check_paths", False)),

@@ -24,12 +24,7 @@ def _strict(schema: Any) -> Any:
         out.pop("type", None)
         out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
     preserve = out.pop("x-kubernetes-preserve-unknown-fields", False)
-    if (
-        out.get("type") == "object"
-        and "properties" in out
-        and "additionalProperties" not in out
-        and not preserve
-    ):
+    if out.get("type") == "object" and "properties" in out and "additionalProperties" not in out and not preserve:
         out["additionalProperties"] = False
     if out.pop("nullable", False) and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
@@ -53,11 +48,7 @@ class CustomResources:
         names = spec.get("names")
         kind = names.get("kind") if isinstance(names, dict) else None
         versions = spec.get("versions")
-        if (
-            not isinstance(group, str)
-            or not isinstance(kind, str)
-            or not isinstance(versions, list)
-        ):
+        if not isinstance(group, str) or not isinstance(kind, str) or not isinstance(versions, list):
             return
         for version in versions:
             if not isinstance(version, dict) or not isinstance(version.get("name"), str):
@@ -74,9 +65,7 @@ class CustomResources:
                 continue
             props.setdefault("apiVersion", {"type": "string"})
             props.setdefault("kind", {"type": "string"})
-            props.setdefault(
-                "metadata", {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-            )
+            props.setdefault("metadata", {"type": "object", "x-kubernetes-preserve-unknown-fields": True})
             self._schemas[key] = _strict(schema)
             self.scopes[key] = str(spec.get("scope", "Namespaced"))
 
@@ -89,11 +78,7 @@ class CustomResources:
             try:
                 self._validators[key] = jsonschema_rs.validator_for(self._schemas[key])
             except (ValueError, jsonschema_rs.ValidationError) as e:
-                return [
-                    SchemaError(
-                        (), f"the CustomResourceDefinition's schema cannot be compiled: {e}"
-                    )
-                ]
+                return [SchemaError((), f"the CustomResourceDefinition's schema cannot be compiled: {e}")]
         return [schema_error(e) for e in self._validators[key].iter_errors(manifest.obj)]
 
     def fields_at(self, api_version: str, kind: str, path: tuple[str | int, ...]) -> list[str]:
@@ -102,10 +87,6 @@ class CustomResources:
         for key in path:
             if not isinstance(node, dict):
                 return []
-            node = (
-                node.get("items")
-                if isinstance(key, int)
-                else (node.get("properties") or {}).get(key)
-            )
+            node = node.get("items") if isinstance(key, int) else (node.get("properties") or {}).get(key)
         props = node.get("properties") if isinstance(node, dict) else None
         return sorted(props) if isinstance(props, dict) else []

@@ -5,6 +5,7 @@ A directive is an HTML comment placed on the lines just before a fence::
     <!-- kubedoctest: KEY="VALUE" KEY="VALUE" FLAG -->
 
 Values are double-quoted (a backslash escapes a quote). `skip` is a flag and needs `reason`.
+The comment may span lines, and `<!--` may stand alone on the line before `kubedoctest:`.
 """
 
 from __future__ import annotations
@@ -132,9 +133,7 @@ def expectations(spec: str) -> list[tuple[str, str, str]]:
             )
         cond = m.group(4)
         if cond not in CONDITIONS:
-            raise DirectiveError(
-                f"unknown condition {cond!r} in {raw!r}: known are {', '.join(sorted(CONDITIONS))}"
-            )
+            raise DirectiveError(f"unknown condition {cond!r} in {raw!r}: known are {', '.join(sorted(CONDITIONS))}")
         out.append((m.group(1), m.group(2), cond))
     if not out:
         raise DirectiveError('empty expect: write e.g. expect="pvc/data Bound"')

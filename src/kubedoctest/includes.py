@@ -80,9 +80,7 @@ def _origin_for(parent: Origin, source: str, source_line: int) -> Origin:
     return Origin(page_line=parent.page_line, source=source, source_line=source_line)
 
 
-def _parse(
-    lines: list[Line], config: IncludeConfig, seen: set[Path], is_section: bool, depth: int
-) -> list[Line]:
+def _parse(lines: list[Line], config: IncludeConfig, seen: set[Path], is_section: bool, depth: int) -> list[Line]:
     out: list[Line] = []
     block = False
     for text, origin in lines:
@@ -130,9 +128,7 @@ def _parse(
     return out
 
 
-def _include(
-    spec: str, origin: Origin, config: IncludeConfig, seen: set[Path], depth: int
-) -> list[Line]:
+def _include(spec: str, origin: Origin, config: IncludeConfig, seen: set[Path], depth: int) -> list[Line]:
     m = RE_TARGET.match(spec)
     target = (m.group(1) if m else spec).strip()
     ranges, section = (m.group(2), m.group(3)) if m else (None, None)
@@ -150,8 +146,7 @@ def _include(
         content = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise IncludeError(
-            f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); "
-            "save the file as UTF-8",
+            f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8",
             origin,
         ) from None
     except OSError as e:
@@ -185,9 +180,7 @@ def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
                     continue
                 if candidate.exists():
                     if candidate.is_dir():
-                        raise IncludeError(
-                            f"failed to include {target!r}: it is a directory, name a file", origin
-                        )
+                        raise IncludeError(f"failed to include {target!r}: it is a directory, name a file", origin)
                     return candidate
             elif base.exists():
                 candidate = (base.parent / target).resolve()
@@ -197,14 +190,11 @@ def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
             raise
         except (OSError, ValueError) as e:  # a name too long, a NUL byte, a symlink loop
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            raise IncludeError(
-                f"failed to include {target[:200]!r}: not a usable path ({reason})", origin
-            ) from None
+            raise IncludeError(f"failed to include {target[:200]!r}: not a usable path ({reason})", origin) from None
     bases = ", ".join(_display(b, config) for b in config.base_paths)
     if escaped:
         raise IncludeError(
-            f"failed to include {target!r}: the path leaves the snippets base path ({bases}); "
-            "move the file under it",
+            f"failed to include {target!r}: the path leaves the snippets base path ({bases}); move the file under it",
             origin,
         )
     raise IncludeError(
@@ -221,9 +211,7 @@ def _dedent(numbered: list[tuple[str, int]], config: IncludeConfig) -> list[tupl
     return list(zip(texts, (n for _, n in numbered), strict=True))
 
 
-def _select_ranges(
-    numbered: list[tuple[str, int]], ranges: str, config: IncludeConfig
-) -> list[tuple[str, int]]:
+def _select_ranges(numbered: list[tuple[str, int]], ranges: str, config: IncludeConfig) -> list[tuple[str, int]]:
     total = len(numbered)
     out: list[tuple[str, int]] = []
     for nums in ranges[1:].split(","):

@@ -37,10 +37,11 @@ class Snippet:
     origins: list[Origin]  # one per line of text
     directives: dict[str, str] = field(default_factory=dict)
     index: int = 0  # position among the page's snippets
+    repeat: int = 0  # >0 when an earlier fence of the page has the same line (fences of one included file)
 
     @property
     def id(self) -> str:
-        return f"{self.page}:{self.line}"
+        return f"{self.page}:{self.line}" + (f"#{self.repeat + 1}" if self.repeat else "")
 
     def where(self, text_line: int | None = None) -> str:
         """page:line for a 0-based line of the snippet text, or for the fence itself."""

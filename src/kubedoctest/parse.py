@@ -45,11 +45,7 @@ class Manifest:
     @property
     def name(self) -> str:
         meta = self.obj.get("metadata") or {}
-        return (
-            str(meta.get("name") or meta.get("generateName") or "")
-            if isinstance(meta, dict)
-            else ""
-        )
+        return str(meta.get("name") or meta.get("generateName") or "") if isinstance(meta, dict) else ""
 
     def line_of(self, path: Path) -> int:
         """The line of the deepest known prefix of a field path."""
@@ -82,14 +78,12 @@ class _TooManyAliases(Exception):
     pass
 
 
-def _json_key(key: Any) -> Any:
+def _json_key(key: Any) -> str:
     """A mapping key as the JSON sent to the API server names it (1 -> "1", true -> "true")."""
     if isinstance(key, str):
         return key
     if isinstance(key, bool) or key is None:
-        return "true" if key is True else "false" if key is False else "null"
-    if isinstance(key, int | float):
-        return str(key)
+        return {True: "true", False: "false", None: "null"}[key]
     return str(key)
 
 
@@ -120,9 +114,7 @@ class _Walker:
             return yaml_line
         return self.line_map[min(yaml_line, len(self.line_map) - 1)]
 
-    def error(
-        self, line: int, message: str, hint: str | None = None, path: str | None = None
-    ) -> None:
+    def error(self, line: int, message: str, hint: str | None = None, path: str | None = None) -> None:
         self.findings.append(Finding(self.snippet.where(line), message, hint=hint, path=path))
 
     def build(self, node: yaml.Node, path: Path) -> Any:
@@ -156,9 +148,7 @@ class _Walker:
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
-                sources = (
-                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                )
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
                     own_lines, self.lines = self.lines, {}
                     try:

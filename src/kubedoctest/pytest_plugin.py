@@ -24,9 +24,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="collect every YAML snippet of the docs as a test",
     )
-    group.addoption(
-        "--kubedoctest-path", action="append", default=[], help="docs path (repeatable)"
-    )
+    group.addoption("--kubedoctest-path", action="append", default=[], help="docs path (repeatable)")
     group.addoption(
         "--kubedoctest-k8s-version",
         action="append",
@@ -118,36 +116,39 @@ def _options(config: pytest.Config) -> runner.Options:
     opts = config.option
     settings = load_settings(Path(config.rootpath))
     paths = opts.kubedoctest_path or settings.paths or ["docs"]
-    paths = [
-        p if Path(p).is_absolute() else os.path.relpath(Path(config.rootpath, p)) for p in paths
-    ]
+    paths = [p if Path(p).is_absolute() else os.path.relpath(Path(config.rootpath, p)) for p in paths]
     versions = runner.resolve_versions(opts.kubedoctest_k8s_version or settings.k8s_versions)
     return runner.Options(paths=paths, versions=versions, cluster=opts.kubedoctest_cluster)
 
 
+class DocsCollector(pytest.Collector):
+    """Collects one item per snippet (and per collect error) of the configured docs paths."""
+
+    def __init__(self, *, state: _State, ids: list[str], **kwargs):
+        super().__init__(**kwargs)
+        self.state = state
+        self.ids = ids
+
+    def collect(self) -> list[pytest.Item]:
+        return [SnippetItem.from_parent(self, name=i, nodeid=i, snippet_id=i, state=self.state) for i in self.ids]
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Adds the docs' snippet items through a collector of their own, so pytest counts them as
+    collected (and -k/--deselect apply to them) like any other item."""
     if not config.getoption("kubedoctest"):
         return
     try:
         options = _options(config)
-    except ValueError as e:
-        raise pytest.UsageError(f"kubedoctest: {e}") from None
-    try:
         snippets, errors = runner.collect_all(options)
-    except InputError as e:
+    except (ValueError, InputError) as e:
         raise pytest.UsageError(f"kubedoctest: {e}") from None
     state = _State(config, options)
     config.stash[_STATE] = state
-    ids = [e.id for e in errors] + [s.id for s in snippets]
-    for snippet_id in dict.fromkeys(ids):
-        items.append(
-            SnippetItem.from_parent(
-                session, name=snippet_id, nodeid=snippet_id, snippet_id=snippet_id, state=state
-            )
-        )
+    ids = list(dict.fromkeys([e.id for e in errors] + [s.id for s in snippets]))
+    collector = DocsCollector.from_parent(session, name="kubedoctest", state=state, ids=ids)
+    items.extend(session.genitems(collector))
 
 
 _STATE = pytest.StashKey[_State]()
@@ -165,9 +166,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         return
     results = list(state._results.values())
     s = report.summary(results)
-    line = (
-        f"kubedoctest: {s['passed']} snippets passed, {s['failed']} failed, {s['skipped']} skipped"
-    )
+    line = f"kubedoctest: {s['passed']} snippets passed, {s['failed']} failed, {s['skipped']} skipped"
     if s.get("partial"):
         line += f"; {s['partial']} checked only partially on simulated nodes (see the JSON report)"
     terminalreporter.write_line(line)

@@ -49,13 +49,9 @@ def to_text(results: list[Result], verbose: bool = False, header: str | None = N
         if r.status == Status.FAILED:
             lines.append(f"FAILED {r.snippet.id} [{r.stage}]")
             lines.extend(f"  {m}" for m in r.messages)
-        elif verbose or (
-            r.status == Status.PASSED and any(f.severity == "warning" for f in r.findings)
-        ):
+        elif verbose or (r.status == Status.PASSED and any(f.severity == "warning" for f in r.findings)):
             lines.append(f"{r.status.value.upper()} {r.snippet.id} [{r.stage}]")
             lines.extend(f"  {m}" for m in r.messages)
-        elif r.fidelity == "partial" and verbose:
-            lines.append(f"PARTIAL {r.snippet.id}")
     s = summary(results)
     tail = f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped"
     if s.get("partial"):

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .collect import YAML_LANGUAGES, CollectError, collect
+from . import runbook, schema
+from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
 from .model import Finding, Result, Snippet, Status
 from .parse import Manifest, Parsed, parse
@@ -53,27 +53,62 @@ def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
     if mkdocs is None and options.paths:
         mkdocs = find_upwards(Path(options.paths[0]), "mkdocs.yml")
     include = include_config(mkdocs, display_root=Path.cwd())
-    return collect(options.paths, include, YAML_LANGUAGES)
+    snippets, errors = collect(options.paths, include, YAML_LANGUAGES | SHELL_LANGUAGES)
+    kept = [s for s in snippets if s.language in YAML_LANGUAGES or runbook.is_runbook(s.page)]
+    return kept, errors
 
 
 def offline(
-    snippets: list[Snippet], errors: list[CollectError], versions: list[str]
+    snippets: list[Snippet],
+    errors: list[CollectError],
+    versions: list[str],
+    select: Callable[[str], bool] | None = None,
 ) -> list[Prepared]:
-    """Parse and check every snippet; collect errors become failed items of their own."""
+    """Parse every snippet (custom resources need the CRDs of the whole docs), check the selected
+    ones; collect errors become failed items of their own."""
     prepared: list[Prepared] = []
+    if select is not None:
+        errors = [e for e in errors if select(e.id)]
     for error in errors:
         stub = Snippet(page=error.page, line=error.line, language="", text="", origins=[])
         result = Result(stub, Status.FAILED, "collect", [Finding(error.id, error.message)])
         prepared.append(Prepared(stub, [], result))
-    parsed: dict[str, Parsed] = {}
+    parsed: dict[int, Parsed] = {}
     for s in snippets:
-        if "skip" not in s.directives:
-            parsed[s.id] = parse(s)
+        if "skip" not in s.directives and s.language in YAML_LANGUAGES:
+            parsed[id(s)] = parse(s)
     all_manifests = [m for p in parsed.values() for m in p.manifests]
     checker = StaticChecker(versions, all_manifests)
     for s in snippets:
-        prepared.append(_check(s, parsed.get(s.id), checker))
+        if select is not None and not select(s.id):
+            continue
+        if s.language in SHELL_LANGUAGES:
+            prepared.append(_step(s))
+        else:
+            prepared.append(_check(s, parsed.get(id(s)), checker))
     return prepared
+
+
+def _step(s: Snippet) -> Prepared:
+    """A runbook step offline: skipped by directive, failed by lint, else ready to run live."""
+    if "skip" in s.directives:
+        reason = s.directives.get("reason", "")
+        return Prepared(
+            s,
+            [],
+            Result(s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]),
+        )
+    problems = runbook.lint(s)
+    if problems:
+        return Prepared(s, [], Result(s, Status.FAILED, "lint", problems))
+    return Prepared(s, [], Result(s, Status.PASSED, "lint"))
+
+
+NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"
+
+
+def is_step(p: Prepared) -> bool:
+    return p.snippet.language in SHELL_LANGUAGES
 
 
 def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
@@ -82,24 +117,18 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
         return Prepared(
             s,
             [],
-            Result(
-                s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]
-            ),
+            Result(s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]),
         )
     errors = [f for f in p.findings if f.severity == "error"]
     if errors:
         return Prepared(s, [], Result(s, Status.FAILED, "parse", p.findings))
     if not p.manifests:
-        return Prepared(
-            s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), NOT_A_MANIFEST, "info")])
-        )
+        return Prepared(s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), NOT_A_MANIFEST, "info")]))
     outcome = checker.check(s, p.manifests)
     findings = list(outcome.findings)
     if not outcome.versions:
         note = f"skipped: k8s={s.directives['k8s']!r} excludes every checked version ({', '.join(checker.versions)})"
-        return Prepared(
-            s, [], Result(s, Status.SKIPPED, "static", [Finding(s.where(), note, "info")])
-        )
+        return Prepared(s, [], Result(s, Status.SKIPPED, "static", [Finding(s.where(), note, "info")]))
     for tool in outcome.tool_configs:
         findings.append(
             Finding(
@@ -120,21 +149,19 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
 
 def _goes_live(m: Manifest, outcome) -> bool:
     label = m.describe()
-    return not any(
-        t.startswith(label + ":") for t in outcome.tool_configs + outcome.skipped_objects
-    )
+    return not any(t.startswith(label + ":") for t in outcome.tool_configs + outcome.skipped_objects)
 
 
-def run(
-    options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None
-) -> list[Result]:
+def run(options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None) -> list[Result]:
     """Run the whole pipeline; `live` (given when a cluster is used) turns offline passes into live results."""
     versions = resolve_versions(options.versions)
     snippets, errors = collect_all(options)
-    if options.select is not None:
-        snippets = [s for s in snippets if options.select(s.id)]
-        errors = [e for e in errors if options.select(e.id)]
-    prepared = offline(snippets, errors, versions)
+    prepared = offline(snippets, errors, versions, options.select)
     if live is None:
-        return [p.result for p in prepared]
+        return [
+            Result(p.snippet, Status.SKIPPED, "lint", [Finding(p.snippet.where(), NOT_RUN, "info")])
+            if is_step(p) and p.result.status == Status.PASSED
+            else p.result
+            for p in prepared
+        ]
     return live(prepared)

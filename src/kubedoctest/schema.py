@@ -70,9 +70,7 @@ def schema_package_version() -> str:
 def _directory(version: str) -> Path:
     root = _schema_root()
     candidates = sorted(
-        p
-        for p in root.iterdir()
-        if p.name.startswith(f"v{version}.") and p.name.endswith("-local-strict")
+        p for p in root.iterdir() if p.name.startswith(f"v{version}.") and p.name.endswith("-local-strict")
     )
     if not candidates:
         known = ", ".join(available_versions())

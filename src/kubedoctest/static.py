@@ -85,9 +85,7 @@ class StaticChecker:
             out.findings.append(Finding(where, message, severity, version, path, hint))
         return out
 
-    def _add(
-        self, merged, snippet, manifest, path, message, hint, version, severity="error"
-    ) -> None:
+    def _add(self, merged, snippet, manifest, path, message, hint, version, severity="error") -> None:
         where = snippet.where(manifest.line_of(path))
         merged.setdefault((where, message, dotted(path), hint, severity), []).append(version)
 
@@ -97,9 +95,7 @@ class StaticChecker:
         warn = apis.deprecation(api_version, kind, version)
         if (api_version, kind) in vs.by_gvk:
             if warn:
-                self._add(
-                    merged, snippet, manifest, ("apiVersion",), warn, None, version, "warning"
-                )
+                self._add(merged, snippet, manifest, ("apiVersion",), warn, None, version, "warning")
             for error in self.validator(version).errors(manifest.obj):
                 known = _known_fields(vs, vs.definition_at(api_version, kind, error.path))
                 for message, hint, path in _explain(error, known):
@@ -174,11 +170,7 @@ def _explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None
         for key in unexpected:
             where = (*path, key)
             close = difflib.get_close_matches(key, known, n=1) if known else []
-            hint = (
-                f"did you mean {close[0]!r}?"
-                if close
-                else "remove it, or move it to where it belongs"
-            )
+            hint = f"did you mean {close[0]!r}?" if close else "remove it, or move it to where it belongs"
             out.append((f"unknown field {dotted(where)!r}", hint, where))
         return out
     m = _REQUIRED.match(error.message)

@@ -29,7 +29,11 @@ def binaries() -> Path:
 
 def kubedoctest(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kubedoctest.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "kubedoctest.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -41,7 +45,16 @@ def cli():
 @pytest.fixture(scope="session")
 def sample_run(binaries: Path) -> dict:
     """One live run over every live sample, on one kwok cluster; its JSON report by snippet id."""
-    done = kubedoctest("check", "tests/samples/live", "--cluster", "kwok", "--format", "json", "--k8s-version", "1.37")
+    done = kubedoctest(
+        "check",
+        "tests/samples/live",
+        "--cluster",
+        "kwok",
+        "--format",
+        "json",
+        "--k8s-version",
+        "1.37",
+    )
     assert done.returncode == 1, done.stderr  # the bad samples fail
     report = json.loads(done.stdout)
     return {entry["id"]: entry for entry in report["snippets"]}

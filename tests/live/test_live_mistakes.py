@@ -6,15 +6,60 @@ import pytest
 
 CASES = [
     # (snippet id, page:line of the offending field, stage, words the message must contain)
-    ("bad/selector-mismatch.md:3", "bad/selector-mismatch.md:15", "dry-run", "`selector` does not match template `labels`"),
-    ("bad/nodeport-range.md:3", "bad/nodeport-range.md:14", "apply", "provided port is not in the valid range"),
-    ("bad/invalid-name.md:3", "bad/invalid-name.md:7", "dry-run", "metadata.name: Invalid value: \"Web_Config\""),
-    ("bad/invalid-label.md:3", "bad/invalid-label.md:8", "dry-run", "metadata.labels: Invalid value: \"platform team!\""),
-    ("bad/malformed-quantity.md:3", "bad/malformed-quantity.md:4", "dry-run", "quantities must match the regular expression"),
-    ("bad/requests-above-limits.md:3", "bad/requests-above-limits.md:13", "dry-run", "must be less than or equal to cpu limit"),
-    ("bad/undeclared-volume.md:3", "bad/undeclared-volume.md:13", "dry-run", 'volumeMounts[0].name: Not found: "data"'),
-    ("bad/job-restart-always.md:3", "bad/job-restart-always.md:11", "dry-run", "spec.template.spec.restartPolicy: Required value"),
-    ("bad/pvc-never-binds.md:4", "bad/pvc-never-binds.md:5", "ready", "PersistentVolumeClaim/data did not become Bound within 3 s"),
+    (
+        "bad/selector-mismatch.md:3",
+        "bad/selector-mismatch.md:15",
+        "dry-run",
+        "`selector` does not match template `labels`",
+    ),
+    (
+        "bad/nodeport-range.md:3",
+        "bad/nodeport-range.md:14",
+        "apply",
+        "provided port is not in the valid range",
+    ),
+    (
+        "bad/invalid-name.md:3",
+        "bad/invalid-name.md:7",
+        "dry-run",
+        'metadata.name: Invalid value: "Web_Config"',
+    ),
+    (
+        "bad/invalid-label.md:3",
+        "bad/invalid-label.md:8",
+        "dry-run",
+        'metadata.labels: Invalid value: "platform team!"',
+    ),
+    (
+        "bad/malformed-quantity.md:3",
+        "bad/malformed-quantity.md:4",
+        "dry-run",
+        "quantities must match the regular expression",
+    ),
+    (
+        "bad/requests-above-limits.md:3",
+        "bad/requests-above-limits.md:13",
+        "dry-run",
+        "must be less than or equal to cpu limit",
+    ),
+    (
+        "bad/undeclared-volume.md:3",
+        "bad/undeclared-volume.md:13",
+        "dry-run",
+        'volumeMounts[0].name: Not found: "data"',
+    ),
+    (
+        "bad/job-restart-always.md:3",
+        "bad/job-restart-always.md:11",
+        "dry-run",
+        "spec.template.spec.restartPolicy: Required value",
+    ),
+    (
+        "bad/pvc-never-binds.md:4",
+        "bad/pvc-never-binds.md:5",
+        "ready",
+        "PersistentVolumeClaim/data did not become Bound within 3 s",
+    ),
 ]
 PREFIX = "tests/samples/live/"
 
@@ -50,4 +95,7 @@ def test_good_samples_pass_live_with_full_fidelity_unless_they_need_a_kubelet(sa
 def test_the_summary_counts_what_was_checked_only_partially(binaries, cli):
     done = cli("check", "tests/samples/live/good", "--cluster", "kwok", "--k8s-version", "1.37")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "6 passed, 0 failed, 0 skipped (1 checked only partially on simulated nodes)"
+    assert (
+        done.stdout.strip().splitlines()[-1]
+        == "6 passed, 0 failed, 0 skipped (1 checked only partially on simulated nodes)"
+    )

@@ -36,9 +36,7 @@ def line_of(file: Path, needle: str, occurrence: int = 1) -> int:
     raise AssertionError(f"{needle!r} not found {occurrence} time(s) in {file}")
 
 
-def collect_sample(
-    page: str, project: Path = GOOD
-) -> tuple[list[Snippet], list[CollectError]]:
+def collect_sample(page: str, project: Path = GOOD) -> tuple[list[Snippet], list[CollectError]]:
     """Collect one page of a sample project, displayed as docs/<page>."""
     display = f"docs/{page}"
     return collect_page(display, read_page(display, project / display), include_config(project))
@@ -61,9 +59,7 @@ def chdir(path: Path):
         os.chdir(before)
 
 
-def run_offline(
-    project: Path, *pages: str, versions: list[str] | None = None
-) -> dict[str, Result]:
+def run_offline(project: Path, *pages: str, versions: list[str] | None = None) -> dict[str, Result]:
     """Run collect -> parse -> static on pages of a sample project (from its root, as a user
     would), results by snippet id ("docs/page.md:LINE")."""
     paths = [f"docs/{p}" for p in pages] or ["docs"]

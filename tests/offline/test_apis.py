@@ -18,12 +18,15 @@ from kubedoctest import apis
         ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
         ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
         ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", "autoscaling/v2"),
-        ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
+        (
+            "flowcontrol.apiserver.k8s.io/v1beta3",
+            "FlowSchema",
+            "1.32",
+            "flowcontrol.apiserver.k8s.io/v1",
+        ),
     ],
 )
-def test_a_removed_api_names_the_release_that_removed_it_and_the_replacement(
-    api_version, kind, removed_in, use
-):
+def test_a_removed_api_names_the_release_that_removed_it_and_the_replacement(api_version, kind, removed_in, use):
     found = apis.removal(api_version, kind, removed_in)
     assert found is not None
     assert (found.removed_in, found.replacement) == (removed_in, use)
@@ -56,10 +59,19 @@ def test_an_api_deprecated_before_its_removal_warns_with_both_releases():
     [
         ({"apiVersion": "kind.x-k8s.io/v1alpha4", "kind": "Cluster"}, "a kind cluster config"),
         ({"apiVersion": "v1", "kind": "Config"}, "a kubeconfig file"),
-        ({"apiVersion": "kubeadm.k8s.io/v1beta4", "kind": "ClusterConfiguration"}, "a kubeadm config"),
-        ({"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration"}, "a kubelet config file"),
+        (
+            {"apiVersion": "kubeadm.k8s.io/v1beta4", "kind": "ClusterConfiguration"},
+            "a kubeadm config",
+        ),
+        (
+            {"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration"},
+            "a kubelet config file",
+        ),
         ({"apiVersion": "audit.k8s.io/v1", "kind": "Policy"}, "an audit policy file"),
-        ({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}, "a kustomization file"),
+        (
+            {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"},
+            "a kustomization file",
+        ),
         ({"apiVersion": "helm.cattle.io/v1", "kind": "HelmChart"}, None),
         ({"apiVersion": "v1", "kind": "ConfigMap"}, None),
         ({"apiVersion": "apps/v1", "kind": "Config"}, None),

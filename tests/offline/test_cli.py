@@ -116,8 +116,16 @@ def test_a_mkdocs_config_given_on_the_command_line_sets_the_base_path(capsys, mo
 def test_the_installed_command_checks_the_samples_and_reports_json():
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("kubedoctest")), "check", "docs", "--cluster", "none",
-         "--format", "json", *VERSION_ARGS],
+        [
+            str(Path(sys.executable).with_name("kubedoctest")),
+            "check",
+            "docs",
+            "--cluster",
+            "none",
+            "--format",
+            "json",
+            *VERSION_ARGS,
+        ],
         cwd=BAD,
         env=env,
         capture_output=True,

@@ -56,7 +56,8 @@ def test_a_top_level_fence_is_collected_at_the_line_of_its_opening_fence(fences)
 
 
 @pytest.mark.parametrize(
-    "name", ["in-admonition", "nested-admonition", "in-tab-a", "in-tab-b", "in-list-item", "in-bullet"]
+    "name",
+    ["in-admonition", "nested-admonition", "in-tab-a", "in-tab-b", "in-list-item", "in-bullet"],
 )
 def test_an_indented_fence_is_collected_with_its_indentation_removed(fences, name):
     s = snippet_named(fences, name)
@@ -199,14 +200,27 @@ def test_a_directive_not_followed_by_a_fence_is_an_error_and_does_not_reach_a_la
 @pytest.mark.parametrize(
     ("lines", "line", "message"),
     [
-        (["<!-- kubedoctest: requires=\"kubelet\" -->"], 1, "not followed by a fence"),
+        (['<!-- kubedoctest: requires="kubelet" -->'], 1, "not followed by a fence"),
         (
-            ['<!-- kubedoctest: requires="kubelet" -->', '<!-- kubedoctest: k8s=">=1.30" -->', "```yaml", "```"],
+            [
+                '<!-- kubedoctest: requires="kubelet" -->',
+                '<!-- kubedoctest: k8s=">=1.30" -->',
+                "```yaml",
+                "```",
+            ],
             1,
             "not followed by a fence",
         ),
-        (["text", '<!-- kubedoctest: skip reason="x"', "```yaml", "a: 1", "```"], 2, "unterminated directive"),
-        (['<!-- kubedoctest: requires="kubelet" --> trailing', "```yaml", "```"], 1, "text after a directive"),
+        (
+            ["text", '<!-- kubedoctest: skip reason="x"', "```yaml", "a: 1", "```"],
+            2,
+            "unterminated directive",
+        ),
+        (
+            ['<!-- kubedoctest: requires="kubelet" --> trailing', "```yaml", "```"],
+            1,
+            "text after a directive",
+        ),
         (["<!-- kubedoctest: requires=kubelet -->", "```yaml", "```"], 1, "needs a value"),
     ],
 )
@@ -259,7 +273,9 @@ def test_a_binary_file_named_md_is_a_located_error(tmp_path):
 
 
 def test_an_invalid_utf8_page_is_an_error_at_the_line_of_the_bad_byte(tmp_path):
-    (tmp_path / "latin1.md").write_bytes("# Title\n\nCaf\u00e9 in UTF-8\n".encode() + "Caf\u00e9 in Latin-1\n".encode("latin-1"))
+    (tmp_path / "latin1.md").write_bytes(
+        "# Title\n\nCaf\u00e9 in UTF-8\n".encode() + "Caf\u00e9 in Latin-1\n".encode("latin-1")
+    )
     snippets, errors = collect.collect([str(tmp_path)], IncludeConfig())
     assert snippets == []
     assert len(errors) == 1
@@ -318,7 +334,11 @@ def test_pages_are_found_sorted_with_hidden_folders_skipped(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("# x\n", encoding="utf-8")
     found = [display for display, _ in pages([str(tmp_path)])]
-    assert found == [str(tmp_path / "a" / "y.md"), str(tmp_path / "a" / "z.markdown"), str(tmp_path / "b.md")]
+    assert found == [
+        str(tmp_path / "a" / "y.md"),
+        str(tmp_path / "a" / "z.markdown"),
+        str(tmp_path / "b.md"),
+    ]
 
 
 def test_a_path_that_does_not_exist_is_an_input_error(tmp_path):

@@ -37,9 +37,43 @@ def test_the_real_site_mkdocs_yml_is_read():
 
 def test_a_base_path_given_as_one_string_is_one_base_path(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(
-        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: includes\n", encoding="utf-8"
+        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: includes\n",
+        encoding="utf-8",
     )
     assert include_config(tmp_path / "mkdocs.yml", tmp_path).base_paths == [tmp_path / "includes"]
+
+
+def test_markdown_extensions_written_as_a_mapping_are_read_too(tmp_path):
+    # Regression: MkDocs accepts `markdown_extensions: {name: options}`; it was ignored, so every
+    # include was looked up in the wrong folder.
+    (tmp_path / "mkdocs.yml").write_text(
+        "markdown_extensions:\n  admonition: {}\n  pymdownx.snippets:\n    base_path: [snippets]\n"
+        "    check_paths: true\n",
+        encoding="utf-8",
+    )
+    cfg = include_config(tmp_path / "mkdocs.yml", tmp_path)
+    assert cfg.base_paths == [tmp_path / "snippets"]
+    assert cfg.check_paths is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: 3\n",
+        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [{a: b}]\n",
+        "markdown_extensions:\n  - pymdownx.snippets: [a, b]\n",
+    ],
+)
+def test_malformed_snippets_options_are_an_input_error_not_a_crash(tmp_path, text):
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="pymdownx.snippets"):
+        include_config(tmp_path / "mkdocs.yml", tmp_path)
+
+
+@pytest.mark.parametrize("text", ["", "- a list\n", "markdown_extensions: toc\n"])
+def test_a_mkdocs_yml_without_usable_extensions_gives_the_defaults(tmp_path, text):
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert include_config(tmp_path / "mkdocs.yml", tmp_path).base_paths == [tmp_path / "."]
 
 
 def test_without_the_snippets_extension_the_base_path_is_the_mkdocs_folder(tmp_path):

@@ -35,7 +35,10 @@ SCHEMA = {
                 "port": {"x-kubernetes-int-or-string": True},
                 "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
                 "note": {"type": "string", "nullable": True},
-                "parts": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                "parts": {
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"name": {"type": "string"}}},
+                },
             },
         }
     },
@@ -61,7 +64,13 @@ def test_each_version_of_a_crd_defines_a_kind_and_its_scope(crs):
 
 
 def test_a_custom_resource_that_follows_the_schema_has_no_errors(crs):
-    spec = {"size": 3, "port": "http", "extra": {"anything": [1]}, "note": None, "parts": [{"name": "a"}]}
+    spec = {
+        "size": 3,
+        "port": "http",
+        "extra": {"anything": [1]},
+        "note": None,
+        "parts": [{"name": "a"}],
+    }
     assert crs.errors(widget(spec)) == []
     assert crs.errors(widget({"size": 1, "port": 8080})) == []
 
@@ -83,7 +92,11 @@ def test_a_version_without_a_schema_accepts_any_fields(crs):
 
 def test_the_fields_a_crd_allows_at_a_path_are_listed_for_did_you_mean(crs):
     assert crs.fields_at("samples.kubedoctest.io/v1", "Widget", ("spec",)) == [
-        "extra", "note", "parts", "port", "size"
+        "extra",
+        "note",
+        "parts",
+        "port",
+        "size",
     ]
     assert crs.fields_at("samples.kubedoctest.io/v1", "Widget", ("spec", "parts", 0)) == ["name"]
     assert crs.fields_at("samples.kubedoctest.io/v1", "Widget", ("spec", "size")) == []
@@ -100,7 +113,13 @@ def test_the_fields_a_crd_allows_at_a_path_are_listed_for_did_you_mean(crs):
         crd({"name": "v1"}),
         crd(7),
         crd(["v1", None, {"name": ["v1"]}]),
-        Manifest({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "spec": "x"}),
+        Manifest(
+            {
+                "apiVersion": "apiextensions.k8s.io/v1",
+                "kind": "CustomResourceDefinition",
+                "spec": "x",
+            }
+        ),
     ],
 )
 def test_a_crd_without_a_usable_group_kind_or_versions_defines_nothing_and_does_not_crash(manifest):

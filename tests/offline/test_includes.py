@@ -47,7 +47,12 @@ def test_several_line_ranges_are_included_in_order():
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [(":2:", slice(1, None)), (":-3:", slice(-3, None)), (":1:-2", slice(0, -1)), (":0", slice(0, None))],
+    [
+        (":2:", slice(1, None)),
+        (":-3:", slice(-3, None)),
+        (":1:-2", slice(0, -1)),
+        (":0", slice(0, None)),
+    ],
 )
 def test_open_and_negative_line_ranges_follow_pymdownx(spec, expected):
     pod = lines_of("pod.yaml")
@@ -104,9 +109,7 @@ def test_an_escaped_marker_is_kept_as_text_without_one_semicolon():
 
 
 def test_an_indented_marker_indents_every_included_line():
-    assert texts(['    --8<-- "configmap.yaml"']) == [
-        "    " + t if t else "    " for t in lines_of("configmap.yaml")
-    ]
+    assert texts(['    --8<-- "configmap.yaml"']) == ["    " + t if t else "    " for t in lines_of("configmap.yaml")]
 
 
 def test_a_file_that_includes_itself_is_not_expanded_again(tmp_path):

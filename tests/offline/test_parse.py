@@ -44,7 +44,10 @@ def test_the_items_of_a_kind_list_are_objects_with_their_own_lines(parse_page):
     s = parse_page[1]
     p = parse(s)
     assert p.findings == []
-    assert [m.describe() for m in p.manifests] == ["ConfigMap/list-item-one", "ConfigMap/list-item-two"]
+    assert [m.describe() for m in p.manifests] == [
+        "ConfigMap/list-item-one",
+        "ConfigMap/list-item-two",
+    ]
     second = p.manifests[1]
     assert s.where(second.line_of(("metadata", "name"))) == (
         f"docs/parse.md:{line_of(PARSE_PAGE, 'name: list-item-two')}"
@@ -158,7 +161,11 @@ def test_a_recursive_alias_is_an_error_not_a_crash():
 
 def test_an_alias_bomb_is_an_error_in_well_under_a_second():
     # Regression: nine levels of nine aliases took forever and all the memory.
-    lines = ["apiVersion: v1", "kind: ConfigMap", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines = [
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ]
     for level in range(1, 10):
         prev, name = chr(96 + level), chr(97 + level)
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")

@@ -13,12 +13,8 @@ from kubedoctest.static import StaticChecker
 
 from .support import include_config
 
-SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-ANY_LINE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=40
-)
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ANY_LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=40)
 INDENT = st.sampled_from(["", " ", "  ", "    ", "\t", "        ", "   \t"])
 
 fence_open = st.builds(
@@ -28,7 +24,18 @@ fence_open = st.builds(
     st.integers(3, 5),
     st.sampled_from(["", " "]),
     st.sampled_from(
-        ["yaml", "yml", "YAML", "{.yaml}", 'yaml title="x.yaml" linenums="1"', "bash", "", "yaml`", "markdown", "{#x}"]
+        [
+            "yaml",
+            "yml",
+            "YAML",
+            "{.yaml}",
+            'yaml title="x.yaml" linenums="1"',
+            "bash",
+            "",
+            "yaml`",
+            "markdown",
+            "{#x}",
+        ]
     ),
 )
 fence_close = st.builds(
@@ -48,7 +55,7 @@ DIRECTIVES = [
     '<!-- kubedoctest: timeout="60"',
     '   reason="over lines" skip -->',
     "<!--",
-    "kubedoctest: requires=\"kubelet\"",
+    'kubedoctest: requires="kubelet"',
     "-->",
     "<!-- an ordinary comment -->",
     '<!-- kubedoctest: skip reason="x" --> trailing',
@@ -92,7 +99,18 @@ section = st.builds(
 yaml_line = st.builds(
     lambda indent, text: indent + text,
     INDENT,
-    st.sampled_from(["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: x", "- a", "a: b: c", "key: [", "---"]),
+    st.sampled_from(
+        [
+            "apiVersion: v1",
+            "kind: ConfigMap",
+            "metadata:",
+            "  name: x",
+            "- a",
+            "a: b: c",
+            "key: [",
+            "---",
+        ]
+    ),
 )
 markdown_line = st.one_of(
     fence_open,
@@ -126,7 +144,21 @@ def test_collect_page_never_raises_and_locates_everything_inside_the_page(lines)
             assert s.text == ""
 
 
-KEYS = ["apiVersion", "kind", "metadata", "name", "spec", "data", "items", "replicas", "1", "true", "~", "<<", "? a"]
+KEYS = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "spec",
+    "data",
+    "items",
+    "replicas",
+    "1",
+    "true",
+    "~",
+    "<<",
+    "? a",
+]
 VALUES = [
     "v1",
     "apps/v1",
@@ -190,7 +222,18 @@ CHECKER = StaticChecker(["1.35"], PRIMING)
 
 
 @SETTINGS
-@given(st.one_of(st.lists(yaml_text_line, max_size=25).map("\n".join), st.text(max_size=200)))
+@given(
+    st.one_of(
+        st.lists(yaml_text_line, max_size=25).map("\n".join),
+        # an object of a kind the checker knows, so that the schemas see the generated fields
+        st.builds(
+            lambda head, body: head + "\n".join(body),
+            st.sampled_from(["apiVersion: v1\nkind: ConfigMap\n", "apiVersion: apps/v1\nkind: Deployment\n"]),
+            st.lists(yaml_text_line, max_size=15),
+        ),
+        st.text(max_size=200),
+    )
+)
 def test_parse_and_the_static_checks_never_raise_and_locate_findings_in_the_snippet(text):
     s = snippet(text)
     parsed = parse(s)

@@ -92,15 +92,6 @@ def test_k_selects_every_snippet_of_a_page(pytester):
     result.assert_outcomes(passed=4, skipped=5, deselected=29)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "runner/pytest_plugin: with -k the pipeline runs on the selected snippets only, so a "
-        "custom resource selected without the snippet of its CustomResourceDefinition is "
-        "skipped ('no CustomResourceDefinition for it in the checked docs') instead of being "
-        "validated; the CRDs must come from every collected snippet"
-    ),
-)
 def test_a_custom_resource_selected_alone_is_still_checked_against_its_crd(pytester):
     project(pytester, BAD)
     page = BAD / "docs" / "invalid-custom-resource.md"
@@ -126,14 +117,6 @@ def test_an_unknown_kubernetes_version_is_a_usage_error(pytester):
     result.stderr.fnmatch_lines(["*kubedoctest: no offline schemas for Kubernetes 1.2*"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pytest_plugin: snippet items are added in pytest_collection_modifyitems instead of by a "
-        "collector, so pytest reports 'collected 0 items / 22 deselected / -22 selected' and "
-        "--collect-only says 'no tests collected'"
-    ),
-)
 def test_pytest_counts_the_snippet_items_as_collected(pytester):
     project(pytester, BAD)
     result = pytester.runpytest(*ARGS, "-k", bad_id("wrong-type.md"))

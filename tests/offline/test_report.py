@@ -21,7 +21,13 @@ RESULTS = [
         Status.FAILED,
         findings=[Finding("docs/a.md:12", "unknown field 'spec.x'", version="1.35", hint="remove it")],
     ),
-    result("docs/b.md", 5, Status.SKIPPED, "collect", [Finding("docs/b.md:5", "skipped: a fragment", "info")]),
+    result(
+        "docs/b.md",
+        5,
+        Status.SKIPPED,
+        "collect",
+        [Finding("docs/b.md:5", "skipped: a fragment", "info")],
+    ),
     result(
         "docs/b.md",
         20,

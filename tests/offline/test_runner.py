@@ -39,15 +39,6 @@ def test_select_runs_only_the_chosen_snippets():
     assert [r.snippet.id for r in results] == ["docs/fences.md:5"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "runner.offline keys parsed snippets by id (page:line); every fence of an included "
-        "Markdown file has the page line of the --8<-- marker, so they share one id and the "
-        "last one's parse is used for all: a duplicate key in the first fence is reported "
-        "PASSED (the pytest plugin also merges them into one item)"
-    ),
-)
 def test_each_fence_of_an_included_markdown_file_gets_its_own_result(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "snippets").mkdir()

@@ -38,7 +38,14 @@ def test_one_validator_checks_every_kind_it_was_compiled_for_and_ignores_others(
     (error,) = v.errors({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "dta": {}})
     assert error.path == ()
     assert error.unexpected == ("dta",)
-    (error,) = v.errors({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {}, "spec": {"replicas": "3", "selector": {}, "template": {}}})
+    (error,) = v.errors(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {},
+            "spec": {"replicas": "3", "selector": {}, "template": {}},
+        }
+    )
     assert error.path == ("spec", "replicas")
     assert v.errors({"apiVersion": "v1", "kind": "Secret", "bogus": 1}) == []
 
@@ -50,7 +57,10 @@ def test_one_validator_checks_every_kind_it_was_compiled_for_and_ignores_others(
         (("spec",), "io.k8s.api.apps.v1.DeploymentSpec"),
         (("spec", "template", "spec"), "io.k8s.api.core.v1.PodSpec"),
         (("spec", "template", "spec", "containers", 0), "io.k8s.api.core.v1.Container"),
-        (("spec", "template", "spec", "containers", 0, "ports", 2), "io.k8s.api.core.v1.ContainerPort"),
+        (
+            ("spec", "template", "spec", "containers", 0, "ports", 2),
+            "io.k8s.api.core.v1.ContainerPort",
+        ),
         (("metadata",), "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"),
         (("spec", "replicas"), None),
         (("spec", "nope", "deeper"), None),

@@ -47,7 +47,7 @@ def test_an_unknown_field_is_reported_at_its_own_line_with_a_did_you_mean(bad):
 
 def test_a_quoted_number_is_a_wrong_type_at_the_line_of_the_field(bad):
     (message,) = messages(only(bad, "wrong-type.md"))
-    assert message.startswith(f"{bad_line('wrong-type.md', 'replicas:')}: spec.replicas: \"3\" is not of type")
+    assert message.startswith(f'{bad_line("wrong-type.md", "replicas:")}: spec.replicas: "3" is not of type')
     assert message.endswith("fix: write the number without quotes")
 
 
@@ -126,8 +126,8 @@ def test_a_custom_resource_that_breaks_its_crd_fails_at_the_lines_of_the_fields(
     assert cr.status == Status.FAILED
     assert sorted(messages(cr)) == sorted(
         [
-            f"{bad_line('invalid-custom-resource.md', 'size: large')}: spec.size: \"large\" is not of "
-            "type \"integer\" (Kubernetes 1.31, 1.35); fix: follow the CustomResourceDefinition's schema",
+            f'{bad_line("invalid-custom-resource.md", "size: large")}: spec.size: "large" is not of '
+            'type "integer" (Kubernetes 1.31, 1.35); fix: follow the CustomResourceDefinition\'s schema',
             f"{bad_line('invalid-custom-resource.md', 'shape: round')}: unknown field 'spec.shape' "
             "(Kubernetes 1.31, 1.35); fix: remove it, or move it to where it belongs",
         ]
@@ -200,9 +200,7 @@ def test_two_unknown_fields_are_two_findings_each_at_its_own_line():
 
 def test_an_object_without_a_name_is_an_error_on_every_version():
     out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata: {}", versions=("1.31", "1.35"))
-    assert [(f.where, f.message, f.version) for f in out.findings] == [
-        ("p.md:4", "metadata.name is missing", None)
-    ]
+    assert [(f.where, f.message, f.version) for f in out.findings] == [("p.md:4", "metadata.name is missing", None)]
 
 
 def test_an_unknown_kind_suggests_the_closest_known_one():

@@ -77,9 +77,7 @@ def _go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, s
     command = ["go", *args]
     log(f"$ {' '.join(command)}  (in {cwd})")
     try:
-        done = subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise BuildError(
             "failed to build the control plane: the go command is not installed; install Go 1.26 or newer"
@@ -109,14 +107,10 @@ def _ldflags() -> str:
 
 def _kubernetes(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
     work.mkdir(parents=True, exist_ok=True)
-    info = json.loads(
-        _go(["mod", "download", "-json", f"k8s.io/kubernetes@v{KUBERNETES}"], work, log, env)
-    )
+    info = json.loads(_go(["mod", "download", "-json", f"k8s.io/kubernetes@v{KUBERNETES}"], work, log, env))
     staging = _STAGING.findall(Path(info["GoMod"]).read_text())
     if not staging:
-        raise BuildError(
-            "failed to build the control plane: found no staging modules in k8s.io/kubernetes's go.mod"
-        )
+        raise BuildError("failed to build the control plane: found no staging modules in k8s.io/kubernetes's go.mod")
     minor = KUBERNETES.split(".", 1)[1]
     replaces = "\n".join(f"\t{m} => {m} v0.{minor}" for m in sorted(set(staging)))
     (work / "go.mod").write_text(
@@ -175,14 +169,10 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
     """Build (or reuse) the binaries; returns the build info (versions, seconds per part)."""
     if is_built() and not force:
         info = build_info()
-        log(
-            f"reusing control plane binaries in {bin_dir()} (built in {info.get('seconds', '?')} s)"
-        )
+        log(f"reusing control plane binaries in {bin_dir()} (built in {info.get('seconds', '?')} s)")
         return info
     if shutil.which("go") is None:
-        raise BuildError(
-            "failed to build the control plane: the go command is not installed; install Go 1.26 or newer"
-        )
+        raise BuildError("failed to build the control plane: the go command is not installed; install Go 1.26 or newer")
     out = bin_dir()
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
@@ -205,8 +195,6 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
     }
     missing = [b for b in BINARIES if not (out / b).is_file()]
     if missing:
-        raise BuildError(
-            f"failed to build the control plane: {', '.join(missing)} missing after the build"
-        )
+        raise BuildError(f"failed to build the control plane: {', '.join(missing)} missing after the build")
     info_file().write_text(json.dumps(info, indent=2) + "\n")
     return info

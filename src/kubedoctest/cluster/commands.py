@@ -40,9 +40,7 @@ def run(action: str, name: str) -> int:
         if not alive:
             print(f"cluster {name!r} is not running; start it with `kubedoctest cluster up`")
             return 1
-        print(
-            f"cluster {name!r} is running; export KUBECONFIG={Path(entry['folder']) / 'kubeconfig'}"
-        )
+        print(f"cluster {name!r} is running; export KUBECONFIG={Path(entry['folder']) / 'kubeconfig'}")
         return 0
     if action == "down":
         if entry is None:
@@ -56,9 +54,7 @@ def run(action: str, name: str) -> int:
         print(f"cluster {name!r} deleted")
         return 0
     if alive:
-        print(
-            f"cluster {name!r} is already running; export KUBECONFIG={Path(entry['folder']) / 'kubeconfig'}"
-        )
+        print(f"cluster {name!r} is already running; export KUBECONFIG={Path(entry['folder']) / 'kubeconfig'}")
         return 0
     provider = KwokProvider(name=name, detach=True, log=lambda m: print(m, file=sys.stderr))
     try:
@@ -66,9 +62,7 @@ def run(action: str, name: str) -> int:
     except ProviderError as e:
         print(f"kubedoctest: {e}", file=sys.stderr)
         return 1
-    print(
-        f"cluster {name!r} is up (Kubernetes {provider.version}, {len(provider.procs)} processes, simulated nodes)"
-    )
+    print(f"cluster {name!r} is up (Kubernetes {provider.version}, {len(provider.procs)} processes, simulated nodes)")
     print(f"export KUBECONFIG={provider.kubeconfig}")
     print(f"export PATH={provider.bin}:$PATH   # kubectl {provider.version}")
     return 0

@@ -14,13 +14,9 @@ class ExistingProvider(Provider):
     name = "existing"
     simulated = False
 
-    def __init__(
-        self, kubeconfig: str | None, allow: bool = False, allow_cluster_scoped: bool = False
-    ):
+    def __init__(self, kubeconfig: str | None, allow: bool = False, allow_cluster_scoped: bool = False):
         path = (
-            kubeconfig
-            or os.environ.get("KUBECONFIG", "").split(os.pathsep)[0]
-            or str(Path.home() / ".kube" / "config")
+            kubeconfig or os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or str(Path.home() / ".kube" / "config")
         )
         self._kubeconfig = Path(path)
         self.allow = allow

@@ -18,9 +18,7 @@ HOW = (
 
 
 def _docker(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["docker", *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=False)
 
 
 class KindProvider(Provider):
@@ -64,9 +62,8 @@ class KindProvider(Provider):
         if self.kind_binary() is None:
             return "the kind command is not installed: `go install sigs.k8s.io/kind@v0.33.0`"
         if _docker("image", "inspect", self.image).returncode != 0:
-            return (
-                f"kind's node image {self.image} is not present and would have to be pulled: "
-                + HOW.format(image=self.image)
+            return f"kind's node image {self.image} is not present and would have to be pulled: " + HOW.format(
+                image=self.image
             )
         return None
 

@@ -81,13 +81,9 @@ class KwokProvider(Provider):
             raise
         self.timings["start"] = round(time.monotonic() - started, 2)
 
-    def _proc(
-        self, name: str, args: list[str], env: dict[str, str] | None = None
-    ) -> subprocess.Popen:
+    def _proc(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         assert self.folder is not None
-        p = processes.start(
-            [str(self.bin / name), *args], self.folder / f"{name}.log", env, detach=self.detach
-        )
+        p = processes.start([str(self.bin / name), *args], self.folder / f"{name}.log", env, detach=self.detach)
         self.procs.append(p)
         processes.register(
             self.cluster_name,
@@ -195,9 +191,7 @@ class KwokProvider(Provider):
         )
         self._create_nodes(certs)
 
-    def _request(
-        self, certs: pki.Pki, method: str, path: str, body: dict | None = None
-    ) -> tuple[int, dict]:
+    def _request(self, certs: pki.Pki, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         ctx = ssl.create_default_context(cafile=str(certs.ca_cert))
         ctx.load_cert_chain(str(certs.admin_cert), str(certs.admin_key))
         data = json.dumps(body).encode() if body is not None else None
@@ -210,29 +204,19 @@ class KwokProvider(Provider):
         try:
             with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:
                 raw = resp.read()
-                return resp.status, json.loads(raw) if raw.startswith(b"{") else {
-                    "text": raw.decode()
-                }
+                return resp.status, json.loads(raw) if raw.startswith(b"{") else {"text": raw.decode()}
         except urllib.error.HTTPError as e:
             raw = e.read()
-            return e.code, json.loads(raw) if raw.startswith(b"{") else {
-                "text": raw.decode(errors="replace")
-            }
+            return e.code, json.loads(raw) if raw.startswith(b"{") else {"text": raw.decode(errors="replace")}
 
     def _check_processes(self) -> None:
         assert self.folder is not None
         for p in self.procs:
             if p.poll() is not None:
                 name = Path(p.args[0]).name
-                log = (
-                    (self.folder / f"{name}.log")
-                    .read_text(errors="replace")
-                    .strip()
-                    .splitlines()[-15:]
-                )
+                log = (self.folder / f"{name}.log").read_text(errors="replace").strip().splitlines()[-15:]
                 raise ProviderError(
-                    f"failed to start the kwok cluster: {name} exited with code {p.returncode}:\n"
-                    + "\n".join(log)
+                    f"failed to start the kwok cluster: {name} exited with code {p.returncode}:\n" + "\n".join(log)
                 )
 
     def _wait_ready(self, certs: pki.Pki) -> None:

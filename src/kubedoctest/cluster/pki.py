@@ -133,9 +133,7 @@ def make(folder: Path) -> Pki:
     sa_key = _key()
     _write_key(sa_key, p.sa_key)
     p.sa_pub.write_bytes(
-        sa_key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        sa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     return p
 

@@ -31,9 +31,7 @@ def _die_with_parent() -> None:  # runs in the child before exec
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def start(
-    command: list[str], log: Path, env: dict[str, str] | None = None, detach: bool = False
-) -> subprocess.Popen:
+def start(command: list[str], log: Path, env: dict[str, str] | None = None, detach: bool = False) -> subprocess.Popen:
     """Start a child; unless detached it is killed by the kernel when this process dies (even by kill -9)."""
     out = log.open("ab")
     try:
@@ -74,9 +72,7 @@ def registry_dir() -> Path:
 
 def register(name: str, folder: Path, pids: list[int], owner: int | None) -> Path:
     entry = registry_dir() / f"{name}.json"
-    entry.write_text(
-        json.dumps({"name": name, "folder": str(folder), "pids": pids, "owner": owner})
-    )
+    entry.write_text(json.dumps({"name": name, "folder": str(folder), "pids": pids, "owner": owner}))
     return entry
 
 
@@ -94,12 +90,7 @@ def _alive(pid: int | None) -> bool:
 
 def _cmdline(pid: int) -> str:
     try:
-        return (
-            Path(f"/proc/{pid}/cmdline")
-            .read_bytes()
-            .replace(b"\x00", b" ")
-            .decode(errors="replace")
-        )
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\x00", b" ").decode(errors="replace")
     except OSError:
         return ""
 

@@ -23,9 +23,7 @@ def provider_for(
     if cluster == "kind":
         return KindProvider(log=log)
     if cluster == "existing":
-        return ExistingProvider(
-            kubeconfig, allow=allow_existing, allow_cluster_scoped=allow_cluster_scoped
-        )
+        return ExistingProvider(kubeconfig, allow=allow_existing, allow_cluster_scoped=allow_cluster_scoped)
     if cluster == "auto":
         kind, kwok = KindProvider(log=log), KwokProvider(log=log)
         kind_reason = kind.unavailable()
@@ -41,6 +39,4 @@ def provider_for(
             f"  kwok: {kwok_reason}\n"
             "use --cluster none for the offline checks only"
         )
-    raise ProviderError(
-        f"unknown cluster provider {cluster!r}: use none, kwok, kind, existing or auto"
-    )
+    raise ProviderError(f"unknown cluster provider {cluster!r}: use none, kwok, kind, existing or auto")

@@ -59,19 +59,13 @@ class Api:
         with self._lock:
             if key not in self._resources:
                 try:
-                    self._resources[key] = self.dynamic.resources.get(
-                        api_version=api_version, kind=kind
-                    )
+                    self._resources[key] = self.dynamic.resources.get(api_version=api_version, kind=kind)
                 except ResourceNotFoundError:
                     self.dynamic.resources.invalidate_cache()  # a CRD may just have been established
                     try:
-                        self._resources[key] = self.dynamic.resources.get(
-                            api_version=api_version, kind=kind
-                        )
+                        self._resources[key] = self.dynamic.resources.get(api_version=api_version, kind=kind)
                     except ResourceNotFoundError:
-                        raise ApiError(
-                            404, f"the server does not serve {api_version} {kind}", [], "NotFound"
-                        ) from None
+                        raise ApiError(404, f"the server does not serve {api_version} {kind}", [], "NotFound") from None
             return self._resources[key]
 
     def namespaced(self, api_version: str, kind: str) -> bool:
@@ -97,22 +91,16 @@ class Api:
     def get(self, api_version: str, kind: str, name: str, namespace: str | None) -> Obj | None:
         res = self.resource(api_version, kind)
         try:
-            return self.dynamic.get(
-                res, name=name, namespace=namespace if res.namespaced else None
-            ).to_dict()
+            return self.dynamic.get(res, name=name, namespace=namespace if res.namespaced else None).to_dict()
         except ApiException as e:
             if e.status == 404:
                 return None
             raise _api_error(e) from None
 
-    def list(
-        self, api_version: str, kind: str, namespace: str | None, label_selector: str | None = None
-    ) -> Obj:
+    def list(self, api_version: str, kind: str, namespace: str | None, label_selector: str | None = None) -> Obj:
         res = self.resource(api_version, kind)
         try:
-            return self.dynamic.get(
-                res, namespace=namespace, label_selector=label_selector
-            ).to_dict()
+            return self.dynamic.get(res, namespace=namespace, label_selector=label_selector).to_dict()
         except ApiException as e:
             raise _api_error(e) from None
 
@@ -165,12 +153,7 @@ class Api:
             except (urllib3.exceptions.ProtocolError, urllib3.exceptions.ReadTimeoutError):
                 last = self.get(api_version, kind, name, namespace)
             else:
-                if (
-                    last is not None
-                    and not done(last)
-                    and not stop(last)
-                    and time.monotonic() < deadline
-                ):
+                if last is not None and not done(last) and not stop(last) and time.monotonic() < deadline:
                     last = self.get(api_version, kind, name, namespace)
 
     def delete(self, api_version: str, kind: str, name: str, namespace: str | None) -> None:
@@ -188,9 +171,7 @@ class Api:
         except ApiError:
             pass
 
-    def wait_gone(
-        self, api_version: str, kind: str, name: str, namespace: str | None, timeout: float
-    ) -> bool:
+    def wait_gone(self, api_version: str, kind: str, name: str, namespace: str | None, timeout: float) -> bool:
         """Wait until an object no longer exists (cleanup of pages that share cluster-wide names)."""
         deadline = time.monotonic() + timeout
         delay = 0.05

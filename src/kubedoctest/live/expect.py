@@ -13,22 +13,15 @@ Obj = dict[str, Any]
 class Expectation:
     kind: str
     name: str
-    condition: (
-        str  # Available, Ready, Succeeded, Complete, Bound, Pending, Established, Endpoints, Exists
-    )
-    simulated_note: str | None = (
-        None  # set when the expectation cannot be checked on simulated nodes
-    )
+    condition: str  # Available, Ready, Succeeded, Complete, Bound, Pending, Established, Endpoints, Exists
+    simulated_note: str | None = None  # set when the expectation cannot be checked on simulated nodes
 
     def describe(self) -> str:
         return f"{self.kind}/{self.name} {self.condition}"
 
 
 def _conditions(obj: Obj) -> dict[str, str]:
-    return {
-        c.get("type", ""): c.get("status", "")
-        for c in (obj.get("status") or {}).get("conditions") or []
-    }
+    return {c.get("type", ""): c.get("status", "") for c in (obj.get("status") or {}).get("conditions") or []}
 
 
 def _generation_seen(obj: Obj) -> bool:
@@ -55,19 +48,13 @@ def deployment_available(obj: Obj) -> bool:
 def replicas_ready(obj: Obj) -> bool:
     s = obj.get("status") or {}
     want = _replicas(obj)
-    return (
-        _generation_seen(obj) and s.get("readyReplicas", 0) >= want and s.get("replicas", 0) >= want
-    )
+    return _generation_seen(obj) and s.get("readyReplicas", 0) >= want and s.get("replicas", 0) >= want
 
 
 def statefulset_ready(obj: Obj) -> bool:
     s = obj.get("status") or {}
     want = _replicas(obj)
-    return (
-        _generation_seen(obj)
-        and s.get("readyReplicas", 0) >= want
-        and s.get("updatedReplicas", want) >= want
-    )
+    return _generation_seen(obj) and s.get("readyReplicas", 0) >= want and s.get("updatedReplicas", want) >= want
 
 
 def daemonset_ready(obj: Obj) -> bool:
@@ -77,10 +64,7 @@ def daemonset_ready(obj: Obj) -> bool:
 
 
 def pod_ready(obj: Obj) -> bool:
-    return (
-        _conditions(obj).get("Ready") == "True"
-        or (obj.get("status") or {}).get("phase") == "Succeeded"
-    )
+    return _conditions(obj).get("Ready") == "True" or (obj.get("status") or {}).get("phase") == "Succeeded"
 
 
 def pod_succeeded(obj: Obj) -> bool:

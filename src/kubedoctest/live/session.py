@@ -17,10 +17,11 @@ from .. import directives
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, Result, Snippet, Status
 from ..parse import Manifest
-from ..runner import Prepared
+from ..runner import Prepared, is_step
 from . import expect
 from .api import Api, ApiError
 from .kinds import kind_of
+from .steps import StepRunner
 
 RUN_LABEL = "kubedoctest.io/run"
 KUBELET_NOTE = (
@@ -44,9 +45,7 @@ class Applied:
 class PageState:
     namespace: str
     applied: list[Applied] = field(default_factory=list)
-    pod_labels: list[dict[str, str]] = field(
-        default_factory=list
-    )  # template labels of pods created so far
+    pod_labels: list[dict[str, str]] = field(default_factory=list)  # template labels of pods created so far
 
 
 def open_session(
@@ -89,9 +88,7 @@ class LiveSession:
         self.log = log
         self.run_id = uuid.uuid4().hex[:6]
         self.api: Api | None = None
-        self.exclusive = (
-            threading.Lock()
-        )  # pages that touch cluster-scoped objects or named namespaces
+        self.exclusive = threading.Lock()  # pages that touch cluster-scoped objects or named namespaces
         self._old_term: Any = None
         self.timings: dict[str, float] = {}
 
@@ -139,9 +136,7 @@ class LiveSession:
         results: dict[int, Result] = {}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
-            futures = [
-                pool.submit(self._page, index, items) for index, items in enumerate(pages.values())
-            ]
+            futures = [pool.submit(self._page, index, items) for index, items in enumerate(pages.values())]
             for future in futures:
                 for p, r in future.result():
                     results[id(p)] = r
@@ -152,10 +147,14 @@ class LiveSession:
         return [results.get(id(p), p.result) for p in prepared]
 
     def _page(self, index: int, items: list[Prepared]) -> list[tuple[Prepared, Result]]:
-        live_items = [p for p in items if p.result.status == Status.PASSED and p.manifests]
+        live_items = [p for p in items if p.result.status == Status.PASSED and (p.manifests or is_step(p))]
         if not live_items:
             return [(p, p.result) for p in items]
-        exclusive = any(self._is_exclusive(m) for p in live_items for m in p.manifests)
+        # Runbook steps may create cluster-scoped objects that the same page in the other language
+        # creates too: runbook pages take the exclusive lock like pages with such manifests.
+        exclusive = any(is_step(p) for p in live_items) or any(
+            self._is_exclusive(m) for p in live_items for m in p.manifests
+        )
         if exclusive:
             with self.exclusive:
                 return self._page_unlocked(index, items, exclusive)
@@ -166,8 +165,7 @@ class LiveSession:
         if (m.obj.get("metadata") or {}).get("namespace"):
             return True
         if m.kind == "Service" and any(
-            isinstance(p, dict) and p.get("nodePort")
-            for p in (m.obj.get("spec") or {}).get("ports") or []
+            isinstance(p, dict) and p.get("nodePort") for p in (m.obj.get("spec") or {}).get("ports") or []
         ):
             return True  # node ports are allocated cluster-wide
         try:
@@ -175,33 +173,27 @@ class LiveSession:
         except ApiError:
             return False
 
-    def _page_unlocked(
-        self, index: int, items: list[Prepared], exclusive: bool
-    ) -> list[tuple[Prepared, Result]]:
+    def _page_unlocked(self, index: int, items: list[Prepared], exclusive: bool) -> list[tuple[Prepared, Result]]:
         assert self.api is not None
         slug = re.sub(r"[^a-z0-9]+", "-", items[0].snippet.page.lower()).strip("-")[-40:].strip("-")
         state = PageState(namespace=f"kdt-{self.run_id}-{index}-{slug}"[:63].rstrip("-"))
         out: list[tuple[Prepared, Result]] = []
+        steps: StepRunner | None = None
         try:
             ns_error = self._make_namespace(state.namespace)
             for p in items:
-                if p.result.status != Status.PASSED or not p.manifests:
+                if p.result.status != Status.PASSED or not (p.manifests or is_step(p)):
                     out.append((p, p.result))
                 elif ns_error:
-                    out.append(
-                        (
-                            p,
-                            Result(
-                                p.snippet,
-                                Status.FAILED,
-                                "live",
-                                [Finding(p.snippet.where(), ns_error)],
-                            ),
-                        )
-                    )
+                    out.append((p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), ns_error)])))
+                elif is_step(p):
+                    steps = steps or StepRunner(self.provider, state.namespace)
+                    out.append((p, steps.run(p.snippet)))
                 else:
                     out.append((p, self._snippet(p, state)))
         finally:
+            if steps is not None:
+                steps.close()
             self._cleanup(state, exclusive)
         return out
 
@@ -216,9 +208,7 @@ class LiveSession:
             self.api.apply(body, None)
         except ApiError as e:
             return f"failed to create namespace {name!r}: {e}"
-        ok, _, _ = self.api.wait(
-            "v1", "ServiceAccount", "default", name, expect.exists, self.timeout
-        )
+        ok, _, _ = self.api.wait("v1", "ServiceAccount", "default", name, expect.exists, self.timeout)
         if not ok:
             return f"namespace {name!r} got no default ServiceAccount within {self.timeout:.0f} s (is kube-controller-manager running?)"
         return None
@@ -234,9 +224,7 @@ class LiveSession:
         if not self.provider.cluster_scoped_allowed:
             reason = self._needs_cluster_scope(p.manifests)
             if reason:
-                return Result(
-                    s, Status.SKIPPED, "live", [Finding(s.where(), f"skipped: {reason}", "info")]
-                )
+                return Result(s, Status.SKIPPED, "live", [Finding(s.where(), f"skipped: {reason}", "info")])
         applied: list[Applied] = []
         for m in p.manifests:
             obj = copy.deepcopy(m.obj)
@@ -245,9 +233,7 @@ class LiveSession:
             try:
                 namespaced = self.api.namespaced(m.api_version, m.kind)
             except ApiError as e:
-                return self._fail(
-                    s, m, "dry-run", f"failed to apply snippet: {m.describe()}: {e}", started
-                )
+                return self._fail(s, m, "dry-run", f"failed to apply snippet: {m.describe()}: {e}", started)
             ns = (meta.get("namespace") or state.namespace) if namespaced else None
             if ns:
                 meta["namespace"] = ns
@@ -294,9 +280,7 @@ class LiveSession:
             checked.append(exp.describe())
             if exp.simulated_note:
                 notes.append(exp.simulated_note)
-        if self.provider.simulated and "kubelet" in directives.split_list(
-            s.directives.get("requires", "")
-        ):
+        if self.provider.simulated and "kubelet" in directives.split_list(s.directives.get("requires", "")):
             notes.insert(0, KUBELET_NOTE.format(checked=", ".join(checked) or "nothing more"))
         for note in notes:
             findings.append(Finding(s.where(), f"partial: {note}", "info"))
@@ -342,9 +326,7 @@ class LiveSession:
         assert self.api is not None
         for m in manifests:
             if (m.obj.get("metadata") or {}).get("namespace"):
-                return (
-                    f"{m.describe()} names its own namespace; allow it with --allow-cluster-scoped"
-                )
+                return f"{m.describe()} names its own namespace; allow it with --allow-cluster-scoped"
             try:
                 if not self.api.namespaced(m.api_version, m.kind):
                     return f"{m.describe()} is cluster-scoped; allow it with --allow-cluster-scoped"
@@ -363,9 +345,7 @@ class LiveSession:
         out: list[tuple[expect.Expectation, Applied | None]] = []
         by_key = {(a.manifest.kind, a.manifest.name): a for a in applied}
         for key in explicit:
-            a = by_key.get(key) or next(
-                (x for x in state.applied if (x.manifest.kind, x.manifest.name) == key), None
-            )
+            a = by_key.get(key) or next((x for x in state.applied if (x.manifest.kind, x.manifest.name) == key), None)
             if a is None:
                 raise directives.DirectiveError(
                     f"expect names {key[0]}/{key[1]}, which this snippet and the page before it do not create"
@@ -375,9 +355,7 @@ class LiveSession:
             condition = explicit.get(key) or expect.default_condition(a.manifest.obj)
             if condition == "Endpoints" and not _selects_pods(a.manifest.obj, state.pod_labels):
                 condition = "Exists"  # a Service whose pods this page does not create
-            out.append(
-                (self._adapt(expect.Expectation(a.manifest.kind, a.manifest.name, condition), a), a)
-            )
+            out.append((self._adapt(expect.Expectation(a.manifest.kind, a.manifest.name, condition), a), a))
         for key, condition in explicit.items():
             if key not in by_key:
                 a = next(x for x in state.applied if (x.manifest.kind, x.manifest.name) == key)
@@ -431,14 +409,8 @@ class LiveSession:
         deadline = time.monotonic() + timeout
         selector = f"kubernetes.io/service-name={a.manifest.name}"
         while time.monotonic() < deadline:
-            slices = self.api.list(
-                "discovery.k8s.io/v1", "EndpointSlice", a.namespace, selector
-            ).get("items", [])
-            if any(
-                (ep.get("conditions") or {}).get("ready")
-                for sl in slices
-                for ep in sl.get("endpoints") or []
-            ):
+            slices = self.api.list("discovery.k8s.io/v1", "EndpointSlice", a.namespace, selector).get("items", [])
+            if any((ep.get("conditions") or {}).get("ready") for sl in slices for ep in sl.get("endpoints") or []):
                 return None
             time.sleep(0.1)
         return f"Service/{a.manifest.name} got no ready endpoints within {timeout:.0f} s: its selector matches no ready pod"
@@ -452,9 +424,7 @@ class LiveSession:
         if not exclusive:
             for a in reversed(state.applied):
                 if a.namespace != state.namespace:
-                    api.delete(
-                        a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace
-                    )
+                    api.delete(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace)
             api.delete("v1", "Namespace", state.namespace, None)
             return
         in_page = [a for a in state.applied if a.namespace == state.namespace]
@@ -462,9 +432,7 @@ class LiveSession:
             api.delete(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace)
         api.delete("v1", "Namespace", state.namespace, None)
         for a in reversed(in_page):
-            api.wait_gone(
-                a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace, self.timeout
-            )
+            api.wait_gone(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace, self.timeout)
         for a in reversed(state.applied):
             if a.namespace != state.namespace:
                 api.delete(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace)

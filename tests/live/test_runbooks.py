@@ -1,0 +1,74 @@
+"""Runbook steps run in order, in bash -euo pipefail, against the test cluster; unsafe steps are refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PREFIX = "tests/samples/runbooks/"
+
+
+@pytest.fixture(scope="module")
+def runbook_run(binaries, cli) -> dict:
+    done = cli("check", "tests/samples/runbooks", "--cluster", "kwok", "--format", "json", "--k8s-version", "1.37")
+    assert done.returncode == 1, done.stderr
+    return {e["id"]: e for e in json.loads(done.stdout)["snippets"]}
+
+
+def test_good_steps_run_in_page_order_against_the_cluster_with_its_own_kubectl(runbook_run):
+    for line in (3, 9, 16, 30):
+        entry = runbook_run[f"{PREFIX}good/runbooks/deploy.md:{line}"]
+        assert entry["status"] == "passed", entry
+        assert entry["stage"] == "run"
+        assert "kubectl v1.37.2" in entry["messages"][0]
+
+
+def test_a_step_that_needs_a_kubelet_is_reported_as_not_checked_on_simulated_nodes(runbook_run):
+    entry = runbook_run[f"{PREFIX}good/runbooks/deploy.md:21"]
+    assert entry["status"] == "skipped"
+    assert entry["fidelity"] == "partial"
+    assert "not checked on simulated nodes" in entry["messages"][0]
+
+
+def test_a_step_that_must_never_run_in_a_test_is_skipped_with_its_reason(runbook_run):
+    entry = runbook_run[f"{PREFIX}good/runbooks/deploy.md:26"]
+    assert entry["status"] == "skipped"
+    assert "runs on the NFS server" in entry["messages"][0]
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        (3, "broken.md:4: the step has a $ prompt"),
+        (7, "broken.md:8: refused: the step uses --context, and a test run never touches another cluster"),
+        (11, "broken.md:12: the step reads 'snippets/concepts/pod.yaml' from this repository"),
+    ],
+)
+def test_an_unsafe_or_uncopyable_step_is_refused_before_anything_runs(runbook_run, line, words):
+    entry = runbook_run[f"{PREFIX}bad/runbooks/broken.md:{line}"]
+    assert entry["status"] == "failed"
+    assert entry["stage"] == "lint"
+    assert words in entry["messages"][0]
+
+
+def test_a_failed_step_shows_the_command_and_the_last_lines_of_its_output_and_stops_the_page(runbook_run):
+    failed = runbook_run[f"{PREFIX}bad/runbooks/broken.md:16"]
+    assert failed["status"] == "failed" and failed["stage"] == "run"
+    first = failed["messages"][0]
+    assert first.startswith(
+        f"{PREFIX}bad/runbooks/broken.md:16: failed to run step: command 'kubectl create deployment"
+    )
+    assert "did not print 'deployment.apps/api created'" in first
+    assert "deployment.apps/web created" in first
+    after = runbook_run[f"{PREFIX}bad/runbooks/broken.md:20"]
+    assert after["status"] == "skipped"
+    assert "an earlier step failed at" in after["messages"][0]
+
+
+def test_without_a_cluster_steps_are_linted_and_reported_as_not_run(cli):
+    done = cli("check", "tests/samples/runbooks/good", "--cluster", "none", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    entries = json.loads(done.stdout)["snippets"]
+    assert {e["status"] for e in entries} == {"skipped"}
+    assert any("runs only against a cluster" in e["messages"][0] for e in entries)
