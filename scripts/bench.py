@@ -49,6 +49,7 @@ KUBECONFORM_MODULE = "github.com/yannh/kubeconform/cmd/kubeconform"
 KUBECONFORM_VERSION = "v0.8.0"
 SITE_SCALES = (1, 4, 16)
 SAMPLE_EVERY = 0.2  # seconds between two RSS samples of the cluster's processes
+SCHEMA_REF = re.compile(r'"(?:/api/_definitions\.json)?#/\$defs/([^"]+)"')
 LIVE_STAGES = frozenset({"dry-run", "apply", "ready", "live"})
 MIB = 1024 * 1024
 
@@ -174,8 +175,9 @@ def kubeconform_binary() -> Path:
     """kubeconform built from its Go module into the cache (reused when the version matches)."""
     target = cache_dir("bench-bin") / "kubeconform"
     if target.is_file():
-        shown = subprocess.run([target, "-v"], capture_output=True, text=True).stdout.strip()
-        if shown.lstrip("v") == KUBECONFORM_VERSION.lstrip("v"):
+        # `go install` stamps the module version into the binary (kubeconform -v says "development")
+        shown = subprocess.run(["go", "version", "-m", target], capture_output=True, text=True)
+        if f"\tgithub.com/yannh/kubeconform\t{KUBECONFORM_VERSION}" in shown.stdout:
             return target
     if shutil.which("go") is None:
         raise SystemExit("bench: the go command is needed to build kubeconform (Go 1.26+)")
@@ -205,12 +207,13 @@ def schema_source(version: str) -> Path:
 
 
 def kubeconform_schemas(version: str) -> Path:
-    """A copy of kubernetes-validate's schemas that kubeconform can load from disk.
+    """A copy of kubernetes-validate's schemas that kubeconform can load from disk, offline.
 
-    The files carry `"$id": "https://kubernetes.io/api/..."` and refs to
-    `/api/_definitions.json#/$defs/...`, which resolve to https://kubernetes.io: kubeconform would
-    fetch them over the network and, offline, report "could not find schema". The copy drops
-    `$id` and points the refs at the `_definitions.json` next to each file.
+    kubernetes-validate's files carry `"$id": "https://kubernetes.io/api/..."` and refs to
+    `/api/_definitions.json#/$defs/...`, which resolve to https://kubernetes.io: kubeconform
+    would fetch them over the network and, offline, report "could not find schema". The copy is
+    in kubeconform's own "standalone" form: each file without `$id`, with the definitions it
+    needs (the closure of its refs) under its own `$defs` and the refs pointing there.
     """
     from importlib.metadata import version as package_version
 
@@ -220,14 +223,32 @@ def kubeconform_schemas(version: str) -> Path:
     if done.is_file():
         return target
     target.mkdir(parents=True, exist_ok=True)
+    defs = json.loads((source / "_definitions.json").read_text(encoding="utf-8"))["$defs"]
+    needs = {name: set(SCHEMA_REF.findall(json.dumps(d))) for name, d in defs.items()}
     for file in source.glob("*.json"):
-        text = file.read_text(encoding="utf-8").replace('"/api/_definitions.json#', '"_definitions.json#')
-        data = json.loads(text)
+        if file.name == "_definitions.json":
+            continue
+        text = file.read_text(encoding="utf-8")
+        closure = ref_closure(set(SCHEMA_REF.findall(text)), needs)
+        data = json.loads(text.replace('"/api/_definitions.json#', '"#'))
         if isinstance(data, dict):
             data.pop("$id", None)
+            if closure:
+                data["$defs"] = {name: defs[name] for name in sorted(closure)}
         (target / file.name).write_text(json.dumps(data), encoding="utf-8")
     done.write_text("")
     return target
+
+
+def ref_closure(roots: set[str], needs: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        name = stack.pop()
+        if name not in seen and name in needs:
+            seen.add(name)
+            stack.extend(needs[name])
+    return seen
 
 
 # -- offline tier --------------------------------------------------------------------------------

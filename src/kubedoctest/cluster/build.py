@@ -25,6 +25,7 @@ import platformdirs
 KUBERNETES = "1.37.2"
 ETCD = "3.7.3"
 KWOK = "0.8.0"
+KIND = "0.33.0"  # for the kind provider; built beside the others, not required by kwok
 BINARIES = (
     "etcd",
     "kube-apiserver",
@@ -165,8 +166,18 @@ def _kwok(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]
     (out / STAGES_FILE).write_text("\n---\n".join(texts) + "\n")
 
 
+def _kind(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "go.mod").write_text("module kubedoctest.local/kind\n\ngo 1.26.0\n")
+    _go(["get", f"sigs.k8s.io/kind@v{KIND}"], work, log, env)
+    _go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "kind"), "sigs.k8s.io/kind"], work, log, env)
+
+
 def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
     """Build (or reuse) the binaries; returns the build info (versions, seconds per part)."""
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+    if is_built() and not (bin_dir() / "kind").is_file() and shutil.which("go"):
+        _kind(cache_root() / "build" / "kind", bin_dir(), log, env)
     if is_built() and not force:
         info = build_info()
         log(f"reusing control plane binaries in {bin_dir()} (built in {info.get('seconds', '?')} s)")
@@ -175,10 +186,9 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
         raise BuildError("failed to build the control plane: the go command is not installed; install Go 1.26 or newer")
     out = bin_dir()
     out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
     work = cache_root() / "build"
     seconds: dict[str, float] = {}
-    for name, step in (("kubernetes", _kubernetes), ("etcd", _etcd), ("kwok", _kwok)):
+    for name, step in (("kubernetes", _kubernetes), ("etcd", _etcd), ("kwok", _kwok), ("kind", _kind)):
         start = time.monotonic()
         step(work / name, out, log, env)
         seconds[name] = round(time.monotonic() - start, 1)
@@ -187,6 +197,7 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
         "kubernetes": KUBERNETES,
         "etcd": ETCD,
         "kwok": KWOK,
+        "kind": KIND,
         "seconds": round(sum(seconds.values()), 1),
         "parts": seconds,
         "go": subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip(),

@@ -7,10 +7,11 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from .build import KUBERNETES, bin_dir
+from .build import bin_dir
 from .provider import Provider, ProviderError
 
-NODE_IMAGE = f"kindest/node:v{KUBERNETES}"
+# The node image that kind v0.33.0 (the version `kubedoctest cluster build` builds) defaults to.
+NODE_IMAGE = "kindest/node:v1.37.0"
 HOW = (
     "on a machine with internet, `docker pull {image}` then `docker save {image} -o node.tar`; "
     "here, `docker load -i node.tar`; or run with --cluster kwok"
@@ -34,7 +35,7 @@ class KindProvider(Provider):
 
     @property
     def version(self) -> str:
-        return KUBERNETES
+        return NODE_IMAGE.rsplit(":v", 1)[1]
 
     @property
     def kubeconfig(self) -> Path:

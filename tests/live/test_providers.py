@@ -1,0 +1,165 @@
+"""The providers behind --cluster: existing (refuses unless allowed, stays in its namespaces), auto, kind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kubedoctest.cluster import processes
+from kubedoctest.cluster.kwok import KwokProvider
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = """# two snippets
+
+```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  mode: safe
+```
+
+```yaml
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pv-providers-test
+spec:
+  capacity:
+    storage: 1Gi
+  accessModes: [ReadWriteOnce]
+  hostPath:
+    path: /tmp/x
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def someone_elses_cluster(binaries):
+    """A running cluster that the test run did not create, with a namespace of its own."""
+    provider = KwokProvider()
+    provider.create()
+    kubectl = [str(provider.kubectl), "--kubeconfig", str(provider.kubeconfig)]
+    subprocess.run([*kubectl, "create", "namespace", "team"], check=True, capture_output=True)
+    subprocess.run(
+        [*kubectl, "-n", "team", "create", "configmap", "keep", "--from-literal=a=b"], check=True, capture_output=True
+    )
+    yield provider, kubectl
+    provider.delete()
+
+
+def _check(page: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kubedoctest.cli", "check", str(page), "--k8s-version", "1.37", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def test_an_existing_cluster_is_refused_without_allow_existing_cluster(someone_elses_cluster, tmp_path):
+    provider, _ = someone_elses_cluster
+    page = tmp_path / "page.md"
+    page.write_text(PAGE)
+    done = _check(page, "--cluster", "existing", "--kubeconfig", str(provider.kubeconfig))
+    assert done.returncode == 2
+    assert "refusing to use the existing cluster" in done.stderr
+    assert "--allow-existing-cluster" in done.stderr
+
+
+def test_an_allowed_existing_cluster_gets_only_namespaced_objects_in_namespaces_the_run_creates(
+    someone_elses_cluster, tmp_path
+):
+    provider, kubectl = someone_elses_cluster
+    page = tmp_path / "page.md"
+    page.write_text(PAGE)
+    done = _check(
+        page,
+        "--cluster",
+        "existing",
+        "--kubeconfig",
+        str(provider.kubeconfig),
+        "--allow-existing-cluster",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    entries = {e["line"]: e for e in json.loads(done.stdout)["snippets"]}
+    assert entries[3]["status"] == "passed"
+    assert entries[12]["status"] == "skipped"
+    assert (
+        "PersistentVolume/pv-providers-test is cluster-scoped; allow it with --allow-cluster-scoped"
+        in entries[12]["messages"][0]
+    )
+    pvs = subprocess.run([*kubectl, "get", "pv", "-o", "name"], capture_output=True, text=True, check=True).stdout
+    assert pvs.strip() == ""
+    kept = subprocess.run(
+        [*kubectl, "-n", "team", "get", "configmap", "keep", "-o", "name"], capture_output=True, text=True
+    )
+    assert kept.stdout.strip() == "configmap/keep"
+    namespaces = yaml.safe_load(
+        subprocess.run([*kubectl, "get", "ns", "-o", "yaml"], capture_output=True, text=True, check=True).stdout
+    )
+    for ns in namespaces["items"]:
+        labels = ns["metadata"].get("labels") or {}
+        if "kubedoctest.io/run" in labels:
+            assert ns["status"]["phase"] == "Terminating" or ns["metadata"].get("deletionTimestamp")
+
+
+def test_auto_uses_kwok_when_kind_cannot_run_and_says_why(binaries, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(PAGE.split("\n\n```yaml\napiVersion: v1\nkind: PersistentVolume")[0] + "\n")
+    done = _check(page, "--cluster", "auto")
+    if "using kwok" not in done.stderr:
+        pytest.fail(f"auto did not choose kwok: {done.stderr}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "cluster auto (kwok 1.37.2)" in done.stdout
+
+
+def test_auto_without_kind_or_kwok_stops_and_says_how_to_get_either(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(PAGE)
+    env = {**os.environ, "KUBEDOCTEST_CACHE": str(tmp_path / "empty-cache"), "PATH": "/usr/bin:/bin"}
+    done = _check(page, "--cluster", "auto", env={**env, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"})
+    assert done.returncode == 2
+    assert "no cluster for a live run (--cluster auto)" in done.stderr
+    assert "kind:" in done.stderr and "kwok:" in done.stderr
+    assert "kubedoctest cluster build" in done.stderr
+    assert done.stdout == ""  # no silent fall-back to the offline tier
+
+
+def test_kind_that_cannot_get_its_node_image_says_exactly_that_and_leaves_nothing(binaries, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(PAGE)
+    before_registry = set(processes.registry_dir().glob("*.json"))
+    done = _check(page, "--cluster", "kind")
+    assert done.returncode == 2
+    message = done.stderr.strip()
+    assert message.startswith("kubedoctest: failed to create kind cluster:"), message
+    docker_up = subprocess.run(["docker", "info"], capture_output=True).returncode == 0 if _has("docker") else False
+    if docker_up:
+        assert "cannot pull node image kindest/node:v1.37.0" in message
+        assert "docker load" in message and "--cluster kwok" in message
+        containers = subprocess.run(
+            ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True
+        ).stdout
+        assert "kubedoctest-" not in containers
+    else:
+        assert "Docker is not" in message, message
+    assert not (ROOT / ".pytest-kind").exists()
+    assert set(processes.registry_dir().glob("*.json")) == before_registry
+
+
+def _has(command: str) -> bool:
+    from shutil import which
+
+    return which(command) is not None
