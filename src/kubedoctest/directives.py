@@ -15,7 +15,7 @@ import re
 PREFIX = "kubedoctest:"
 FLAGS = {"skip"}
 KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output"}
-REQUIREMENTS = {"kubelet"}
+REQUIREMENTS = {"kubelet", "external"}
 CONDITIONS = {
     "Available",
     "Ready",

@@ -115,6 +115,33 @@ def test_an_allowed_existing_cluster_gets_only_namespaced_objects_in_namespaces_
             assert ns["status"]["phase"] == "Terminating" or ns["metadata"].get("deletionTimestamp")
 
 
+def test_pods_that_need_an_external_server_are_only_created_on_real_nodes(someone_elses_cluster, tmp_path):
+    provider, _ = someone_elses_cluster
+    page = tmp_path / "page.md"
+    page.write_text(
+        '<!-- kubedoctest: requires="external" -->\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: nfs-client\n'
+        "spec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      volumeMounts:\n        - name: data\n"
+        "          mountPath: /data\n  volumes:\n    - name: data\n      nfs:\n        server: 192.0.2.10\n        path: /exports\n```\n"
+    )
+    args = (
+        "--cluster",
+        "existing",
+        "--kubeconfig",
+        str(provider.kubeconfig),
+        "--allow-existing-cluster",
+        "--format",
+        "json",
+    )
+    done = _check(page, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    entry = json.loads(done.stdout)["snippets"][0]
+    assert entry["status"] == "passed" and entry["fidelity"] == "partial"
+    assert any(
+        "Pod/nfs-client Ready was not waited for: its pods need a server outside the cluster" in m
+        for m in entry["messages"]
+    )
+
+
 def test_auto_uses_kwok_when_kind_cannot_run_and_says_why(binaries, tmp_path):
     page = tmp_path / "page.md"
     page.write_text(PAGE.split("\n\n```yaml\napiVersion: v1\nkind: PersistentVolume")[0] + "\n")

@@ -24,6 +24,11 @@ from .kinds import kind_of
 from .steps import StepRunner
 
 RUN_LABEL = "kubedoctest.io/run"
+WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+EXTERNAL_NOTE = (
+    "{what} was not waited for: its pods need a server outside the cluster that the manifest names "
+    "(an NFS export, say), which a test cluster does not have; checked that it was created"
+)
 KUBELET_NOTE = (
     "requires a kubelet: containers, image pulls, volume mounts and cluster DNS were not exercised "
     "on simulated nodes; checked: server-side dry-run, apply and {checked}"
@@ -252,8 +257,9 @@ class LiveSession:
             applied.append(Applied(m, live, ns))
             state.applied.append(Applied(m, live, ns))
             labels = _pod_template_labels(m.obj)
-            if labels is not None:
-                state.pod_labels.append(labels)
+            external = "external" in directives.split_list(s.directives.get("requires", ""))
+            if labels is not None and not (external and not self.provider.simulated):
+                state.pod_labels.append(labels)  # pods that will be ready: a Service selecting them gets endpoints
         try:
             expectations = self._expectations(s, applied, state)
         except directives.DirectiveError as e:
@@ -280,8 +286,13 @@ class LiveSession:
             checked.append(exp.describe())
             if exp.simulated_note:
                 notes.append(exp.simulated_note)
-        if self.provider.simulated and "kubelet" in directives.split_list(s.directives.get("requires", "")):
+        requires = directives.split_list(s.directives.get("requires", ""))
+        if self.provider.simulated and "kubelet" in requires:
             notes.insert(0, KUBELET_NOTE.format(checked=", ".join(checked) or "nothing more"))
+        if self.provider.simulated and "external" in requires:
+            notes.append(
+                "the server outside the cluster that the manifest names was not contacted (simulated nodes mount nothing)"
+            )
         for note in notes:
             findings.append(Finding(s.where(), f"partial: {note}", "info"))
         return Result(
@@ -294,9 +305,8 @@ class LiveSession:
         )
 
     def _fidelity(self, s: Snippet, notes: list[str]) -> str:
-        if notes:
-            return "partial"
-        if self.provider.simulated and "kubelet" in s.directives.get("requires", ""):
+        requires = directives.split_list(s.directives.get("requires", ""))
+        if notes or "external" in requires or (self.provider.simulated and "kubelet" in requires):
             return "partial"
         return "full"
 
@@ -355,15 +365,20 @@ class LiveSession:
             condition = explicit.get(key) or expect.default_condition(a.manifest.obj)
             if condition == "Endpoints" and not _selects_pods(a.manifest.obj, state.pod_labels):
                 condition = "Exists"  # a Service whose pods this page does not create
-            out.append((self._adapt(expect.Expectation(a.manifest.kind, a.manifest.name, condition), a), a))
+            exp = expect.Expectation(a.manifest.kind, a.manifest.name, condition)
+            out.append((self._adapt(exp, a, directives.split_list(s.directives.get("requires", ""))), a))
         for key, condition in explicit.items():
             if key not in by_key:
                 a = next(x for x in state.applied if (x.manifest.kind, x.manifest.name) == key)
                 out.append((expect.Expectation(key[0], key[1], condition), a))
         return out
 
-    def _adapt(self, exp: expect.Expectation, a: Applied) -> expect.Expectation:
-        """On simulated nodes a bare Pod never runs to completion: check that it runs, and say so."""
+    def _adapt(self, exp: expect.Expectation, a: Applied, requires: list[str]) -> expect.Expectation:
+        """What can be checked here: on simulated nodes a bare Pod never runs to completion (check
+        that it runs, and say so); with real nodes, pods that need a server outside the cluster
+        (requires="external": an NFS export, say) cannot start, so they are only created."""
+        if "external" in requires and exp.kind in WORKLOADS and not self.provider.simulated:
+            return expect.Expectation(exp.kind, exp.name, "Exists", EXTERNAL_NOTE.format(what=exp.describe()))
         if self.provider.simulated and exp.kind == "Pod" and exp.condition == "Succeeded":
             return expect.Expectation(
                 exp.kind,

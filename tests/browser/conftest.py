@@ -1,0 +1,109 @@
+"""Browser tests: build the site once, serve it on 127.0.0.1, read it in headless Chromium.
+
+One `mkdocs build --strict` per session, one threaded http.server on a free port of
+127.0.0.1, one Chromium per session (Debian's /usr/bin/chromium through Playwright's sync API;
+the tests fail, never skip, when it is missing). Each test gets a Reader whose browser contexts
+record every request and console error; at the end of each test no request may have left
+127.0.0.1 and no unexpected console error may remain unreported.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from browsing import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOST, ROOT, Reader
+from playwright.sync_api import Browser, sync_playwright
+
+MISSING_CHROMIUM = (
+    f"{CHROMIUM} is missing: the browser tests run Debian's Chromium (Playwright's own browsers "
+    f"are not downloaded). Install it with `apt-get install chromium fonts-noto-cjk` (as root); "
+    f"scripts/test does this on a fresh machine."
+)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`mkdocs build --strict` of the repository into a temporary directory, once."""
+    out = tmp_path_factory.mktemp("browser-site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT,  # mkdocs.yml names overrides/jieba-userdict.txt relative to the root
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0 or not (out / "index.html").is_file():
+        lines = (proc.stdout + proc.stderr).splitlines()
+        bad = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
+        pytest.fail(
+            "mkdocs build --strict failed (tests/site reports it too):\n"
+            + "\n".join(bad or lines[-40:]),
+            pytrace=False,
+        )
+    return out
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    """The built site served by a threaded http.server on a free port: its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, once per session."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+    with sync_playwright() as pw:
+        try:
+            chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        except Exception as e:  # a broken install: say which browser and why
+            pytest.fail(f"{CHROMIUM} did not start: {e}\n{MISSING_CHROMIUM}", pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def reader(browser: Browser, server: str, site: Path) -> Iterator[Reader]:
+    """Opens pages for one test; afterwards checks that they stayed on 127.0.0.1 and logged
+    no error the test did not look at (Reader.take_errors)."""
+    r = Reader(browser, server, site)
+    yield r
+    r.close()
+    problems = []
+    off_host = r.off_host_requests()
+    if off_host:
+        problems.append(
+            f"{len(off_host)} requests left {LOCAL_HOST} (vendor the file under docs/assets/):\n"
+            + "\n".join(sorted(set(off_host)))
+        )
+    errors = r.take_errors()
+    if errors:
+        problems.append(f"{len(errors)} console errors:\n" + "\n".join(errors))
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)

@@ -1,0 +1,45 @@
+"""Typing 持久卷 or PersistentVolumeClaim into the search box finds the storage pages.
+
+The search index holds both languages (one index at /search/), so 持久卷 finds the Chinese
+storage pages from either home page; PersistentVolumeClaim is used more often by the English
+pages, which come first for it even on the Chinese site.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+CASES = [
+    ("/", "持久卷", ["/storage/"]),
+    ("/en/", "持久卷", ["/storage/"]),
+    ("/", "PersistentVolumeClaim", ["/storage/", "/en/storage/"]),
+    ("/en/", "PersistentVolumeClaim", ["/en/storage/"]),
+]
+
+RESULT_PATHS = """() => [...document.querySelectorAll("a.md-search-result__link")]
+    .map(a => new URL(a.href).pathname)"""
+
+
+@pytest.mark.parametrize(
+    ("home", "query", "expected"), CASES, ids=[f"{h}-{q}" for h, q, _ in CASES]
+)
+def test_search_finds_the_storage_pages(reader, home, query, expected):
+    page = reader.open(home)
+    box = page.locator(".md-search__input")
+    box.click()
+    # typed key by key: Material reads the query on keyup (fill() sends no key events)
+    box.press_sequentially(query)
+    try:
+        page.wait_for_function(
+            f"""prefixes => ({RESULT_PATHS})().some(p => prefixes.some(x => p.startsWith(x)))""",
+            arg=expected,
+        )
+    except PlaywrightTimeout:
+        shown = page.evaluate(RESULT_PATHS)
+        meta = page.locator(".md-search-result__meta").inner_text()
+        pytest.fail(
+            f"searching {query!r} on {home} shows no result under {' or '.join(expected)}; "
+            f"it shows {meta!r}: {shown[:20]}",
+            pytrace=False,
+        )
