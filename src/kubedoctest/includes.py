@@ -101,13 +101,7 @@ def _parse(lines: list[Line], config: IncludeConfig, seen: set[Path], is_section
             if not is_section and "8<-" in text:
                 m2 = RE_SECTION.match(text)
                 if m2 and m2.group("escape"):
-                    text = (
-                        m2.group("pre")
-                        + m2.group("escape").replace(";", "", 1)
-                        + m2.group("marker")
-                        + m2.group("section")
-                        + m2.group("post")
-                    )
+                    text = _unescape_section(m2)
                 elif m2:
                     continue
             out.append((text, origin))
@@ -204,6 +198,17 @@ def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
     )
 
 
+def _unescape_section(m: re.Match[str]) -> str:
+    """An escaped section marker (`;--8<-- [start:x]`) is text: drop one `;`."""
+    return (
+        m.group("pre")
+        + m.group("escape").replace(";", "", 1)
+        + m.group("marker")
+        + m.group("section")
+        + m.group("post")
+    )
+
+
 def _dedent(numbered: list[tuple[str, int]], config: IncludeConfig) -> list[tuple[str, int]]:
     if not config.dedent_subsections:
         return numbered
@@ -236,13 +241,7 @@ def _select_section(
     for text, n in numbered:
         m = RE_SECTION.match(text) if "8<-" in text else None
         if m and m.group("escape"):
-            text = (
-                m.group("pre")
-                + m.group("escape").replace(";", "", 1)
-                + m.group("marker")
-                + m.group("section")
-                + m.group("post")
-            )
+            text = _unescape_section(m)
         elif m is not None and m.group("name") == name:
             if not start and m.group("type") == "start":
                 start = found = True
