@@ -19,7 +19,9 @@ class StepRunner:
     def __init__(self, provider: Provider, namespace: str):
         self.provider = provider
         self.namespace = namespace
-        self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-runbook-"))
+        # Inside the cluster's own folder when it has one, so `cluster gc` removes it after a kill -9.
+        parent = getattr(provider, "folder", None)
+        self.folder = Path(tempfile.mkdtemp(prefix="runbook-", dir=parent))
         self.home = self.folder / "home"
         self.work = self.folder / "work"
         self.home.mkdir()
