@@ -50,7 +50,8 @@ KUBECONFORM_VERSION = "v0.8.0"
 SITE_SCALES = (1, 4, 16)
 SAMPLE_EVERY = 0.2  # seconds between two RSS samples of the cluster's processes
 SCHEMA_REF = re.compile(r'"(?:/api/_definitions\.json)?#/\$defs/([^"]+)"')
-LIVE_STAGES = frozenset({"dry-run", "apply", "ready", "live"})
+LIVE_STAGES = frozenset({"dry-run", "apply", "ready", "live"})  # where a YAML snippet ends live
+STEP_STAGE = "run"  # where a runbook step ends live
 MIB = 1024 * 1024
 
 
@@ -131,12 +132,13 @@ def tool_env() -> dict[str, str]:
 def kubernetes_snippets() -> list[str]:
     """The YAML text of every snippet of docs/ that holds Kubernetes objects (no tool configs)."""
     from kubedoctest import apis, runner
+    from kubedoctest.collect import YAML_LANGUAGES
     from kubedoctest.parse import parse
 
     snippets, _ = runner.collect_all(runner.Options(paths=["docs"]))
     texts: list[str] = []
     for snippet in snippets:
-        if "skip" in snippet.directives:
+        if snippet.language not in YAML_LANGUAGES or "skip" in snippet.directives:
             continue
         parsed = parse(snippet)
         if any(f.severity == "error" for f in parsed.findings) or not parsed.manifests:
@@ -254,14 +256,15 @@ def ref_closure(roots: set[str], needs: dict[str, set[str]]) -> set[str]:
 # -- offline tier --------------------------------------------------------------------------------
 
 
-def ours(docs: Path = ROOT / "docs", cwd: Path = ROOT) -> tuple[Run, dict[str, Any]]:
+def ours(docs: str = "docs", cwd: Path = ROOT) -> tuple[Run, dict[str, Any]]:
+    """`kubedoctest check docs --cluster none --format json`: one process, every version."""
     run = run_child(
         [BIN / "kubedoctest", "check", docs, "--cluster", "none", "--format", "json"],
         cwd=cwd,
         env=tool_env(),
     )
     if run.returncode not in (0, 1):
-        raise SystemExit(f"bench: kubedoctest check exited with {run.returncode}")
+        raise SystemExit(f"bench: kubedoctest check exited with {run.returncode} in {cwd}")
     return run, json.loads(run.stdout)
 
 
@@ -270,50 +273,65 @@ def kv_flags(version: str) -> list[str]:
 
 
 def kv_per_file(files: list[Path], versions: list[str]) -> float:
+    """kubernetes-validate once per file and version, as a pre-commit hook runs it."""
     total = 0.0
     for version in versions:
         for f in files:
-            command = [BIN / "kubernetes-validate", *kv_flags(version), f]
-            total += run_child(command).seconds
+            total += run_child([BIN / "kubernetes-validate", *kv_flags(version), f]).seconds
     return total
 
 
-def kv_batch(files: list[Path], versions: list[str]) -> float:
+def kv_batch(files: list[Path], versions: list[str], notes: dict[str, Any]) -> float:
+    """kubernetes-validate once per version on all files (its fastest use)."""
     total = 0.0
     for version in versions:
-        command = [BIN / "kubernetes-validate", *kv_flags(version), *files]
-        total += run_child(command).seconds
-    return total
-
-
-def kubeconform(binary: Path, files: list[Path], versions: list[str]) -> float:
-    total = 0.0
-    for version in versions:
-        location = f"{kubeconform_schemas(version)}/{{{{.ResourceKind}}}}{{{{.KindSuffix}}}}.json"
-        command = [binary, "-strict", "-summary", "-schema-location", location, *files]
-        run = run_child(command)
-        if "could not find schema" in run.stdout and "Valid: 0" in run.stdout:
-            raise SystemExit(f"bench: kubeconform found no schema:\n{run.stdout[-2000:]}")
+        run = run_child([BIN / "kubernetes-validate", *kv_flags(version), *files])
+        notes[version] = {"exit_code": run.returncode, "errors": run.stdout.count("ERROR")}
         total += run.seconds
     return total
 
 
-def offline_tier(runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    first, report = ours()
-    versions = default_versions()
-    seconds, rss = Spread([first.seconds]), Spread([first.peak_rss_mb])
-    for _ in range(runs - 1):
+KUBECONFORM_SUMMARY = re.compile(r"Valid: (\d+), Invalid: (\d+), Errors: (\d+), Skipped: (\d+)")
+
+
+def kubeconform(binary: Path, files: list[Path], versions: list[str], notes: dict[str, Any]) -> float:
+    """kubeconform once per version on all files, against the converted schemas, offline."""
+    total = 0.0
+    for version in versions:
+        location = f"{kubeconform_schemas(version)}/{{{{.ResourceKind}}}}{{{{.KindSuffix}}}}.json"
+        run = run_child([binary, "-strict", "-summary", "-schema-location", location, *files])
+        m = KUBECONFORM_SUMMARY.search(run.stdout)
+        if m is None or "could not find schema" in run.stdout:
+            raise SystemExit(f"bench: kubeconform did not find its schemas:\n{run.stdout[-2000:]}")
+        notes[version] = dict(zip(("valid", "invalid", "errors", "skipped"), map(int, m.groups()), strict=True))
+        total += run.seconds
+    return total
+
+
+def ours_repeated(runs: int) -> tuple[Spread, Spread, dict[str, Any]]:
+    """Wall seconds and peak RSS of the CLI, after one warm-up run (which gives the report)."""
+    _, report = ours()
+    seconds, rss = Spread(), Spread()
+    for _ in range(runs):
         run, _ = ours()
         seconds.values.append(run.seconds)
         rss.values.append(run.peak_rss_mb)
+    return seconds, rss, report
+
+
+def offline_tier(runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    versions = default_versions()
+    seconds, rss, report = ours_repeated(runs)
     binary = kubeconform_binary()
+    for v in versions:
+        kubeconform_schemas(v)
+    kv_notes: dict[str, Any] = {}
+    kc_notes: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="kubedoctest-bench-") as tmp:
         files = write_snippets(kubernetes_snippets(), Path(tmp))
-        for v in versions:
-            kubeconform_schemas(v)
         per_file = repeat(runs, lambda: kv_per_file(files, versions))
-        batch = repeat(runs, lambda: kv_batch(files, versions))
-        kc = repeat(runs, lambda: kubeconform(binary, files, versions))
+        batch = repeat(runs, lambda: kv_batch(files, versions, kv_notes))
+        kc = repeat(runs, lambda: kubeconform(binary, files, versions, kc_notes))
     result = {
         "snippets": report["summary"]["total"],
         "versions": versions,
@@ -330,8 +348,10 @@ def offline_tier(runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
         "offline.kubernetes_validate_cli_seconds": per_file.as_dict(),
         "offline.kubernetes_validate_batch_seconds": batch.as_dict(),
         "offline.kubeconform_seconds": kc.as_dict(),
-        "offline.compared_files": len(files),
         "offline.summary": report["summary"],
+        "offline.compared_files": len(files),
+        "offline.kubernetes_validate_batch_result": kv_notes,
+        "offline.kubeconform_result": kc_notes,
     }
     return result, spread
 
@@ -383,7 +403,7 @@ def scaled_copy(scale: int, dest: Path) -> int:
                     shutil.copytree(p, copy / p.name)
                 else:
                     shutil.copy2(p, copy / p.name)
-    return sum(1 for _ in (dest / "docs").rglob("*.md"))
+    return sum(1 for lang in ("zh", "en") for _ in (dest / "docs" / lang).rglob("*.md"))
 
 
 def site_build(source: Path) -> float:
@@ -404,8 +424,8 @@ def site_and_scaling(runs: int) -> tuple[list[dict], list[dict], dict[str, Any]]
             source = Path(tmp)
             pages = scaled_copy(scale, source)
             build = repeat(runs, lambda s=source: site_build(s))
-            snippets = ours(source / "docs", cwd=source)[1]["summary"]["total"]
-            check = repeat(runs, lambda s=source: ours(s / "docs", cwd=s)[0].seconds)
+            snippets = ours(cwd=source)[1]["summary"]["total"]  # also the warm-up run
+            check = repeat(runs, lambda s=source: ours(cwd=s)[0].seconds)
         site.append({"pages": pages, "seconds": round(build.median, 3)})
         scaling.append({"snippets": snippets, "seconds": round(check.median, 3)})
         spread[f"site.{scale}x"] = build.as_dict()
@@ -460,20 +480,35 @@ def kwok_start() -> float:
         provider.delete()
 
 
-def live_in_process() -> tuple[list[float], float, dict[str, int]]:
-    """One live run of docs/ on kwok in this process: seconds of each snippet that went live,
-    the peak summed RSS (MiB) of the cluster's processes, and the summary."""
+@dataclass
+class LiveRun:
+    """One live run of docs/ on kwok in this process."""
+
+    snippet_seconds: list[float]  # each YAML snippet that went live
+    step_seconds: list[float]  # each runbook step that ran
+    peak_rss_mb: float  # the cluster's processes together
+    summary: dict[str, int]
+    failed: list[str]
+
+
+def live_in_process() -> LiveRun:
     from kubedoctest import report, runner
     from kubedoctest.cluster.kwok import KwokProvider
     from kubedoctest.live.session import LiveSession
+    from kubedoctest.model import Status
 
     provider = KwokProvider()
     options = runner.Options(paths=["docs"], cluster="kwok")
     with LiveSession(provider) as session:
         with RssSampler(lambda: [p.pid for p in provider.procs]) as sampler:
             results = runner.run(options, session.run)
-    seconds = [r.seconds for r in results if r.stage in LIVE_STAGES and r.seconds > 0]
-    return seconds, sampler.peak_kib / 1024, report.summary(results)
+    return LiveRun(
+        snippet_seconds=[r.seconds for r in results if r.stage in LIVE_STAGES and r.seconds > 0],
+        step_seconds=[r.seconds for r in results if r.stage == STEP_STAGE and r.seconds > 0],
+        peak_rss_mb=sampler.peak_kib / 1024,
+        summary=report.summary(results),
+        failed=[r.snippet.id for r in results if r.status == Status.FAILED],
+    )
 
 
 def live_suite() -> tuple[float, dict[str, int]]:
@@ -496,15 +531,16 @@ def live_tier(runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
         )
     info = build.build_info()
     start = repeat(runs, kwok_start)
-    medians, p90s, rss = Spread(), Spread(), Spread()
-    live_summary: dict[str, int] = {}
-    went_live = 0
+    medians, p90s, steps, rss = Spread(), Spread(), Spread(), Spread()
+    last: LiveRun | None = None
     for _ in range(runs):
-        seconds, peak, live_summary = live_in_process()
-        went_live = len(seconds)
-        medians.values.append(statistics.median(seconds))
-        p90s.values.append(percentile(seconds, 90))
-        rss.values.append(peak)
+        last = live_in_process()
+        medians.values.append(statistics.median(last.snippet_seconds))
+        p90s.values.append(percentile(last.snippet_seconds, 90))
+        if last.step_seconds:
+            steps.values.append(statistics.median(last.step_seconds))
+        rss.values.append(last.peak_rss_mb)
+    assert last is not None
     suite = Spread()
     suite_summary: dict[str, int] = {}
     for _ in range(runs):
@@ -527,8 +563,11 @@ def live_tier(runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
         "live.snippet_p90_seconds": p90s.as_dict(),
         "live.suite_seconds": suite.as_dict(2),
         "live.peak_rss_mb": rss.as_dict(1),
-        "live.snippets_live": went_live,
-        "live.summary_in_process": live_summary,
+        "live.step_median_seconds": steps.as_dict() if steps.values else None,
+        "live.snippets_live": len(last.snippet_seconds),
+        "live.steps_run": len(last.step_seconds),
+        "live.summary_in_process": last.summary,
+        "live.failed_in_process": last.failed,
         "live.summary_cli": suite_summary,
     }
     return result, spread
@@ -610,31 +649,50 @@ def targets(results: dict[str, Any]) -> list[tuple[str, bool, str]]:
     return out
 
 
+def with_spread(value: Any, unit: str, spread: dict[str, Any], key: str) -> str:
+    """`0.55 s (0.53-0.61, 3 runs)`: the figure and the min/max of its runs."""
+    s = spread.get(key)
+    if not isinstance(s, dict) or "min" not in s:
+        return f"{value} {unit}"
+    return f"{value} {unit} ({s['min']}-{s['max']}, {s['runs']} runs)"
+
+
 def table(results: dict[str, Any], spread: dict[str, Any]) -> str:
     off, live = results["offline"], results["live"]
+
+    def fig(value: Any, unit: str, key: str) -> str:
+        return with_spread(value, unit, spread, key)
+
     rows: list[tuple[str, str]] = [
         (
             f"offline: kubedoctest, {off['snippets']} snippets x {len(off['versions'])} versions",
-            f"{off['seconds']} s, {off['peak_rss_mb']} MiB peak",
+            fig(off["seconds"], "s", "offline.seconds") + f", peak RSS {off['peak_rss_mb']} MiB",
         ),
         (
             f"offline: kubernetes-validate per file ({spread['offline.compared_files']} files)",
-            f"{off['kubernetes_validate_cli_seconds']} s",
+            fig(off["kubernetes_validate_cli_seconds"], "s", "offline.kubernetes_validate_cli_seconds"),
         ),
-        ("offline: kubernetes-validate, one process per version", f"{off['kubernetes_validate_batch_seconds']} s"),
-        ("offline: kubeconform, one process per version", f"{off['kubeconform_seconds']} s"),
+        (
+            "offline: kubernetes-validate, one process per version",
+            fig(off["kubernetes_validate_batch_seconds"], "s", "offline.kubernetes_validate_batch_seconds"),
+        ),
+        (
+            "offline: kubeconform, one process per version",
+            fig(off["kubeconform_seconds"], "s", "offline.kubeconform_seconds"),
+        ),
         ("offline: speed-up vs kubernetes-validate batch", f"{off['speedup_vs_kubernetes_validate']}x"),
     ]
-    for s, o in zip(results["site"], results["offline_scaling"], strict=True):
-        rows.append((f"site build, {s['pages']} pages", f"{s['seconds']} s"))
-        rows.append((f"offline tier, {o['snippets']} snippets", f"{o['seconds']} s"))
+    for scale, s, o in zip(SITE_SCALES, results["site"], results["offline_scaling"], strict=False):
+        rows.append((f"site build, {s['pages']} pages", fig(s["seconds"], "s", f"site.{scale}x")))
+        rows.append((f"offline tier, {o['snippets']} snippets", fig(o["seconds"], "s", f"offline_scaling.{scale}x")))
     if live:
         rows += [
-            (f"live: control plane build ({live['k8s_version']})", f"{live['build_seconds']} s"),
-            ("live: kwok cluster start", f"{live['start_seconds']} s"),
-            ("live: snippet median / p90", f"{live['snippet_median_seconds']} s / {live['snippet_p90_seconds']} s"),
-            ("live: whole docs suite (CLI)", f"{live['suite_seconds']} s"),
-            ("live: cluster processes, peak RSS", f"{live['peak_rss_mb']} MiB"),
+            (f"live: control plane build ({live['k8s_version']})", f"{live['build_seconds']} s (build-info.json)"),
+            ("live: kwok cluster start", fig(live["start_seconds"], "s", "live.start_seconds")),
+            ("live: snippet median", fig(live["snippet_median_seconds"], "s", "live.snippet_median_seconds")),
+            ("live: snippet p90", fig(live["snippet_p90_seconds"], "s", "live.snippet_p90_seconds")),
+            ("live: whole docs suite (CLI)", fig(live["suite_seconds"], "s", "live.suite_seconds")),
+            ("live: cluster processes, peak RSS", fig(live["peak_rss_mb"], "MiB", "live.peak_rss_mb")),
         ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]

@@ -201,12 +201,13 @@ class Reader:
             self.contexts[device] = ctx
         return self.contexts[device]
 
-    def open(self, path: str, device: str = "desktop") -> Page:
-        """A new page showing `path` (e.g. "/en/concepts/pod/"), loaded."""
+    def open(self, path: str, device: str = "desktop", wait_until: str = "load") -> Page:
+        """A new page showing `path` (e.g. "/en/concepts/pod/"), loaded (or only requested,
+        with wait_until="commit", to load several pages at once)."""
         page = self.context(device).new_page()
         page.on("console", lambda msg: self._on_console(page, msg))
         page.on("pageerror", lambda err: self.errors.append(f"{page.url}: uncaught {err}"))
-        page.goto(self.base + path)
+        page.goto(self.base + path, wait_until=wait_until)
         return page
 
     def path_of(self, page: Page) -> str:

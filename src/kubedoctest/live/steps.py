@@ -21,7 +21,7 @@ class StepRunner:
         self.namespace = namespace
         # Inside the cluster's own folder when it has one, so `cluster gc` removes it after a kill -9.
         parent = getattr(provider, "folder", None)
-        self.folder = Path(tempfile.mkdtemp(prefix="runbook-", dir=parent))
+        self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-runbook-", dir=parent))
         self.home = self.folder / "home"
         self.work = self.folder / "work"
         self.home.mkdir()
