@@ -3,7 +3,7 @@
 One `mkdocs build --strict` per session, one threaded http.server on a free port of
 127.0.0.1, one Chromium per session (Debian's /usr/bin/chromium through Playwright's sync API;
 the tests fail, never skip, when it is missing). Each test gets a Reader whose browser contexts
-record every request and console error; at the end of each test no request may have left
+record every request and console error; after each test no request may have left
 127.0.0.1 and no unexpected console error may remain unreported.
 """
 
@@ -35,9 +35,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser-site")
     # DOCS_GIT_DATES=false: no "last updated" dates from git (two thirds of the build time);
     # nothing here looks at them, tests/site builds with them.
-    env = dict(
-        os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8", DOCS_GIT_DATES="false"
-    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8", DOCS_GIT_DATES="false")
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
         cwd=ROOT,  # mkdocs.yml names overrides/jieba-userdict.txt relative to the root
@@ -105,20 +103,29 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def reader(browser: Browser, server: str, site: Path) -> Iterator[Reader]:
-    """Opens pages for one test; afterwards checks that they stayed on 127.0.0.1 and logged
-    no error the test did not look at (Reader.take_errors)."""
+    """Opens pages for one test (checked after the test by pytest_runtest_call below)."""
     r = Reader(browser, server, site)
     yield r
     r.close()
-    problems = []
-    off_host = r.off_host_requests()
-    if off_host:
-        problems.append(
-            f"{len(off_host)} requests left {LOCAL_HOST} (vendor the file under docs/assets/):\n"
-            + "\n".join(sorted(set(off_host)))
-        )
-    errors = r.take_errors()
-    if errors:
-        problems.append(f"{len(errors)} console errors:\n" + "\n".join(errors))
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a test that passed, fail it if its pages requested anything from another host or
+    logged a console error the test did not take (Reader.take_errors) and check itself."""
+    result = yield
+    r = getattr(item, "funcargs", {}).get("reader")
+    if isinstance(r, Reader):
+        problems = []
+        off_host = r.off_host_requests()
+        if off_host:
+            problems.append(
+                f"{len(off_host)} requests left {LOCAL_HOST} (vendor the file under "
+                f"docs/assets/):\n" + "\n".join(sorted(set(off_host)))
+            )
+        errors = r.take_errors()
+        if errors:
+            problems.append(f"{len(errors)} console errors:\n" + "\n".join(errors))
+        if problems:
+            pytest.fail("\n".join(problems), pytrace=False)
+    return result

@@ -10,20 +10,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-CASES = [
-    ("/", "持久卷", ["/storage/"]),
-    ("/en/", "持久卷", ["/storage/"]),
-    ("/", "PersistentVolumeClaim", ["/storage/", "/en/storage/"]),
-    ("/en/", "PersistentVolumeClaim", ["/en/storage/"]),
-]
+CASES = {  # test id: (home page, query, a result must lie under one of these)
+    "zh-home-chinese-term": ("/", "持久卷", ["/storage/"]),
+    "en-home-chinese-term": ("/en/", "持久卷", ["/storage/"]),
+    "zh-home-kind-name": ("/", "PersistentVolumeClaim", ["/storage/", "/en/storage/"]),
+    "en-home-kind-name": ("/en/", "PersistentVolumeClaim", ["/en/storage/"]),
+}
 
 RESULT_PATHS = """() => [...document.querySelectorAll("a.md-search-result__link")]
     .map(a => new URL(a.href).pathname)"""
 
 
-@pytest.mark.parametrize(
-    ("home", "query", "expected"), CASES, ids=[f"{h}-{q}" for h, q, _ in CASES]
-)
+@pytest.mark.parametrize(("home", "query", "expected"), CASES.values(), ids=CASES.keys())
 def test_search_finds_the_storage_pages(reader, home, query, expected):
     page = reader.open(home)
     box = page.locator(".md-search__input")

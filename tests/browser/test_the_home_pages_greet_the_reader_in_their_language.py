@@ -16,9 +16,7 @@ def test_the_english_home_page_is_in_english(reader):
     page = reader.open("/en/")
     assert page.evaluate("document.documentElement.lang") == "en"
     heading = page.locator("article h1").first.inner_text()
-    assert heading.strip() and not HAN.search(heading), (
-        f"the heading of /en/ is not English: {heading!r}"
-    )
+    assert heading.strip() and not HAN.search(heading), f"the heading of /en/ is not English: {heading!r}"
 
 
 def test_chinese_characters_are_drawn_with_a_chinese_font(reader):
