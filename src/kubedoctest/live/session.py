@@ -93,7 +93,6 @@ class LiveSession:
         self.log = log
         self.run_id = uuid.uuid4().hex[:6]
         self.api: Api | None = None
-        self.exclusive = threading.Lock()  # pages that touch cluster-scoped objects or named namespaces
         self._old_term: Any = None
         self.timings: dict[str, float] = {}
 
@@ -135,13 +134,20 @@ class LiveSession:
     # -- running -----------------------------------------------------------------------------
 
     def run(self, prepared: list[Prepared]) -> list[Result]:
+        """Pages run in parallel, each in its own namespace; pages that share cluster-wide names
+        run one after another on one worker (see _is_exclusive), beside the others."""
         pages: dict[str, list[Prepared]] = {}
         for p in prepared:
             pages.setdefault(p.snippet.page, []).append(p)
+        shared: list[tuple[int, list[Prepared]]] = []
+        alone: list[tuple[int, list[Prepared]]] = []
+        for index, items in enumerate(pages.values()):
+            (shared if self._page_is_exclusive(items) else alone).append((index, items))
         results: dict[int, Result] = {}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
-            futures = [pool.submit(self._page, index, items) for index, items in enumerate(pages.values())]
+            futures = [pool.submit(self._pages, shared, True)]
+            futures += [pool.submit(self._pages, [page], False) for page in alone]
             for future in futures:
                 for p, r in future.result():
                     results[id(p)] = r
@@ -151,19 +157,31 @@ class LiveSession:
         pool.shutdown()
         return [results.get(id(p), p.result) for p in prepared]
 
-    def _page(self, index: int, items: list[Prepared]) -> list[tuple[Prepared, Result]]:
-        live_items = [p for p in items if p.result.status == Status.PASSED and (p.manifests or is_step(p))]
-        if not live_items:
-            return [(p, p.result) for p in items]
+    def _page_is_exclusive(self, items: list[Prepared]) -> bool:
+        live = [p for p in items if p.result.status == Status.PASSED and (p.manifests or is_step(p))]
         # Runbook steps may create cluster-scoped objects that the same page in the other language
-        # creates too: runbook pages take the exclusive lock like pages with such manifests.
-        exclusive = any(is_step(p) for p in live_items) or any(
-            self._is_exclusive(m) for p in live_items for m in p.manifests
-        )
-        if exclusive:
-            with self.exclusive:
-                return self._page_unlocked(index, items, exclusive)
-        return self._page_unlocked(index, items, exclusive)
+        # creates too: runbook pages run with the pages that have such manifests.
+        return any(is_step(p) for p in live) or any(self._is_exclusive(m) for p in live for m in p.manifests)
+
+    def _pages(self, pages: list[tuple[int, list[Prepared]]], exclusive: bool) -> list[tuple[Prepared, Result]]:
+        out: list[tuple[Prepared, Result]] = []
+        for index, items in pages:
+            try:
+                out.extend(self._page(index, items, exclusive))
+            except Exception as e:  # the API went away, a bug: fail this page's items, not the run
+                problem = f"internal error while checking the page: {type(e).__name__}: {e}"
+                out.extend(
+                    (p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), problem)]))
+                    if p.result.status == Status.PASSED
+                    else (p, p.result)
+                    for p in items
+                )
+        return out
+
+    def _page(self, index: int, items: list[Prepared], exclusive: bool) -> list[tuple[Prepared, Result]]:
+        if not any(p.result.status == Status.PASSED and (p.manifests or is_step(p)) for p in items):
+            return [(p, p.result) for p in items]
+        return self._run_page(index, items, exclusive)
 
     def _is_exclusive(self, m: Manifest) -> bool:
         assert self.api is not None
@@ -178,7 +196,7 @@ class LiveSession:
         except ApiError:
             return False
 
-    def _page_unlocked(self, index: int, items: list[Prepared], exclusive: bool) -> list[tuple[Prepared, Result]]:
+    def _run_page(self, index: int, items: list[Prepared], exclusive: bool) -> list[tuple[Prepared, Result]]:
         assert self.api is not None
         slug = re.sub(r"[^a-z0-9]+", "-", items[0].snippet.page.lower()).strip("-")[-40:].strip("-")
         state = PageState(namespace=f"kdt-{self.run_id}-{index}-{slug}"[:63].rstrip("-"))
