@@ -55,6 +55,19 @@ def someone_elses_cluster(binaries):
     provider.delete()
 
 
+def _allowed_existing(provider: KwokProvider) -> tuple[str, ...]:
+    """Arguments of a JSON run against someone else's cluster, allowed."""
+    return (
+        "--cluster",
+        "existing",
+        "--kubeconfig",
+        str(provider.kubeconfig),
+        "--allow-existing-cluster",
+        "--format",
+        "json",
+    )
+
+
 def _check(page: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "kubedoctest.cli", "check", str(page), "--k8s-version", "1.37", *args],
@@ -82,16 +95,7 @@ def test_an_allowed_existing_cluster_gets_only_namespaced_objects_in_namespaces_
     provider, kubectl = someone_elses_cluster
     page = tmp_path / "page.md"
     page.write_text(PAGE)
-    done = _check(
-        page,
-        "--cluster",
-        "existing",
-        "--kubeconfig",
-        str(provider.kubeconfig),
-        "--allow-existing-cluster",
-        "--format",
-        "json",
-    )
+    done = _check(page, *_allowed_existing(provider))
     assert done.returncode == 0, done.stdout + done.stderr
     entries = {e["line"]: e for e in json.loads(done.stdout)["snippets"]}
     assert entries[3]["status"] == "passed"
@@ -123,16 +127,7 @@ def test_pods_that_need_an_external_server_are_only_created_on_real_nodes(someon
         "spec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      volumeMounts:\n        - name: data\n"
         "          mountPath: /data\n  volumes:\n    - name: data\n      nfs:\n        server: 192.0.2.10\n        path: /exports\n```\n"
     )
-    args = (
-        "--cluster",
-        "existing",
-        "--kubeconfig",
-        str(provider.kubeconfig),
-        "--allow-existing-cluster",
-        "--format",
-        "json",
-    )
-    done = _check(page, *args)
+    done = _check(page, *_allowed_existing(provider))
     assert done.returncode == 0, done.stdout + done.stderr
     entry = json.loads(done.stdout)["snippets"][0]
     assert entry["status"] == "passed" and entry["fidelity"] == "partial"
