@@ -141,15 +141,9 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
         findings.append(Finding(s.where(), f"not checked: {skipped}", "info"))
     if any(f.severity == "error" for f in findings):
         return Prepared(s, [], Result(s, Status.FAILED, "static", findings))
-    live = [m for m in p.manifests if _goes_live(m, outcome)]
-    if outcome.checked_objects == 0:
+    if not outcome.checked:
         return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
-    return Prepared(s, live, Result(s, Status.PASSED, "static", findings))
-
-
-def _goes_live(m: Manifest, outcome) -> bool:
-    label = m.describe()
-    return not any(t.startswith(label + ":") for t in outcome.tool_configs + outcome.skipped_objects)
+    return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings))
 
 
 def run(options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None) -> list[Result]:

@@ -21,8 +21,8 @@ _QUOTED_NUMBER = re.compile(r'^"[-+]?[0-9]+" is not of type')
 class StaticOutcome:
     findings: list[Finding] = field(default_factory=list)  # errors and warnings
     skipped_objects: list[str] = field(default_factory=list)  # "Kind/name: reason"
+    checked: list[Manifest] = field(default_factory=list)  # the objects that were checked (and may go live)
     tool_configs: list[str] = field(default_factory=list)
-    checked_objects: int = 0
     versions: list[str] = field(default_factory=list)
 
 
@@ -79,7 +79,7 @@ class StaticChecker:
             if skip_reason:
                 out.skipped_objects.append(f"{manifest.describe()}: {skip_reason}")
             else:
-                out.checked_objects += 1
+                out.checked.append(manifest)
         for (where, message, path, hint, severity), versions in merged.items():
             version = None if versions == ["*"] else _versions_text(versions, out.versions)
             out.findings.append(Finding(where, message, severity, version, path, hint))
