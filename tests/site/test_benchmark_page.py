@@ -1,0 +1,40 @@
+"""The harness's docs page publishes the figures of the last full benchmark run, bench/results.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = json.loads((ROOT / "bench" / "results.json").read_text())
+
+
+def _figures() -> list[str]:
+    offline, live = RESULTS["offline"], RESULTS["live"]
+    return [
+        f"{offline['seconds']:.3f}",
+        f"{offline['speedup_vs_kubernetes_validate']}",
+        f"{offline['kubernetes_validate_batch_seconds']:.2f}",
+        f"{offline['kubeconform_seconds']:.2f}",
+        f"{live['start_seconds']:.1f}",
+        f"{live['snippet_median_seconds']:.3f}",
+        f"{live['snippet_p90_seconds']:.3f}",
+        f"{live['suite_seconds']:.1f}",
+        f"{round(live['peak_rss_mb'])} MiB",
+        f"{live['build_seconds']:.0f}",
+        *(f"{s['seconds']:.1f}" for s in RESULTS["site"]),
+        *(f"{s['seconds']:.2f}" for s in RESULTS["offline_scaling"]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_benchmarks_section_shows_the_figures_of_bench_results_json(language):
+    page = (ROOT / "docs" / language / "reference" / "kubedoctest.md").read_text()
+    section = page[page.index("{#benchmarks}") :]
+    missing = [f for f in _figures() if f not in section]
+    assert not missing, (
+        f"docs/{language}/reference/kubedoctest.md: the Benchmarks section lacks {missing} from "
+        "bench/results.json; copy the figures of the last full run of scripts/bench.py into it"
+    )
