@@ -108,7 +108,6 @@ class _State:
                 with self.session:
                     results = runner.run(self.options, self.session.run)
             self._results = {r.snippet.id: r for r in results}
-            self.summary = report.summary(results)
         return self._results[snippet_id]
 
 

@@ -47,7 +47,6 @@ class KwokProvider(Provider):
         self.bin = build.bin_dir()
         self.kubectl = self.bin / "kubectl"
         self.server = ""
-        self.timings: dict[str, float] = {}
 
     @property
     def version(self) -> str:
@@ -72,14 +71,12 @@ class KwokProvider(Provider):
         if reason:
             raise ProviderError(reason)
         processes.gc(self.log)
-        started = time.monotonic()
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
         try:
             self._start()
         except BaseException:
             self.delete()
             raise
-        self.timings["start"] = round(time.monotonic() - started, 2)
 
     def _proc(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         assert self.folder is not None
@@ -142,7 +139,6 @@ class KwokProvider(Provider):
         self._kubeconfig.write_text(pki.kubeconfig(certs, self.server, self.cluster_name))
         self._kubeconfig.chmod(0o600)
         self._wait_ready(certs)
-        self.timings["apiserver"] = round(time.monotonic(), 2)
         kc = str(self._kubeconfig)
         self._proc(
             "kube-controller-manager",

@@ -94,7 +94,6 @@ class LiveSession:
         self.run_id = uuid.uuid4().hex[:6]
         self.api: Api | None = None
         self._old_term: Any = None
-        self.timings: dict[str, float] = {}
 
     def describe(self) -> str:
         return self.provider.describe()
@@ -102,7 +101,6 @@ class LiveSession:
     def __enter__(self) -> LiveSession:
         if threading.current_thread() is threading.main_thread():
             self._old_term = signal.signal(signal.SIGTERM, self._on_term)
-        started = time.monotonic()
         try:
             self.provider.create()
         except ProviderError as e:
@@ -113,7 +111,6 @@ class LiveSession:
         except BaseException:
             self._restore()
             raise
-        self.timings["start"] = time.monotonic() - started
         self.api = Api(self.provider.kubeconfig, pool=self.jobs * 2 + 2)
         return self
 
