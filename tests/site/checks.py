@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kubedoctest.includes import RE_ALL, RE_TARGET
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
@@ -25,8 +27,6 @@ LANG_NAMES = {"zh": "Chinese", "en": "English"}
 FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
 HEADING_RE = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*$")
 ANCHOR_RE = re.compile(r"\{[^{}]*?#(?P<id>[^\s{}]+)[^{}]*\}\s*$")
-INCLUDE_INLINE_RE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(?P<q>["'])(?P<path>[^"']+)(?P=q)""")
-INCLUDE_BLOCK_RE = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
 
 
 def pages(root: Path, lang: str) -> list[str]:
@@ -108,9 +108,7 @@ def headings(text: str) -> list[Heading]:
         if not m:
             continue
         a = ANCHOR_RE.search(m.group("text"))
-        found.append(
-            Heading(i + 1, len(m.group("hashes")), m.group("text"), a.group("id") if a else None)
-        )
+        found.append(Heading(i + 1, len(m.group("hashes")), m.group("text"), a.group("id") if a else None))
     return found
 
 
@@ -122,9 +120,9 @@ class Include:
 
 
 def _include_file(spec: str) -> str:
-    # "a.yaml:3:10", "a.yaml:section" and "a.yaml" all name the file "a.yaml"
-    m = re.match(r"^(?P<file>.+?)(?::[-\d]*(?::[-\d]*)?|:[A-Za-z_][\w-]*)?$", spec.strip())
-    return m.group("file") if m else spec.strip()
+    # "a.yaml:3:10", "a.yaml:section" and "a.yaml" all name the file "a.yaml" (the harness's rule)
+    m = RE_TARGET.match(spec.strip())
+    return m.group(1).strip() if m else spec.strip()
 
 
 def includes(text: str) -> list[Include]:
@@ -136,7 +134,8 @@ def includes(text: str) -> list[Include]:
     found = []
     block = False
     for i, line in enumerate(text.splitlines()):
-        if INCLUDE_BLOCK_RE.match(line):
+        m = RE_ALL.match(line) if "8<-" in line else None
+        if m and not m.group("escape") and not m.group("inline_marker"):
             block = not block
             continue
         if block:
@@ -144,9 +143,9 @@ def includes(text: str) -> list[Include]:
             if spec and not spec.startswith(";"):
                 found.append(Include(i + 1, spec, _include_file(spec)))
             continue
-        m = INCLUDE_INLINE_RE.match(line)
-        if m:
-            found.append(Include(i + 1, m.group("path"), _include_file(m.group("path"))))
+        if m and not m.group("escape"):
+            path = m.group("snippet")[1:-1].strip()
+            found.append(Include(i + 1, path, _include_file(path)))
     return found
 
 
@@ -278,11 +277,7 @@ def unincluded_snippets(root: Path) -> list[str]:
     if not snippets.is_dir():
         return found
     used = {
-        lang: {
-            x.file
-            for page in pages(root, lang)
-            for x in includes(_read(root / "docs" / lang / page))
-        }
+        lang: {x.file for page in pages(root, lang) for x in includes(_read(root / "docs" / lang / page))}
         for lang in LANGS
     }
     for f in sorted(p for p in snippets.rglob("*") if p.is_file()):
@@ -677,9 +672,7 @@ def search_index_findings(site: Path, words: list[str]) -> list[str]:
     if not index.is_file():
         return ["search/search_index.json:1: no search index; enable the search plugin"]
     data = json.loads(_read(index))
-    sep = re.compile(
-        data["config"]["separator"].replace("\\u200b", "\u200b").replace("\\u3000", "\u3000")
-    )
+    sep = re.compile(data["config"]["separator"].replace("\\u200b", "\u200b").replace("\\u3000", "\u3000"))
     tokens: set[str] = set()
     for doc in data["docs"]:
         for field in (doc.get("title", ""), doc.get("text", "")):

@@ -22,11 +22,7 @@ class Build:
     def problems(self) -> str:
         """The warnings and errors of the build first, then the end of its output."""
         lines = self.output.splitlines()
-        bad = [
-            line
-            for line in lines
-            if line.startswith(("WARNING", "ERROR", "Aborted")) or "Error" in line
-        ]
+        bad = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted")) or "Error" in line]
         return "\n".join(bad or ["(no warning or error line; end of the output:)"] + lines[-40:])
 
 

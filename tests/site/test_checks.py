@@ -31,8 +31,7 @@ def test_a_page_in_one_language_only_is_reported(tmp_path):
     assert checks.missing_translations(tmp_path) == [
         "docs/zh/concepts/pod.md:1: no English page; add docs/en/concepts/pod.md with the same "
         "heading anchors (or remove this one)",
-        "docs/en/extra.md:1: no Chinese page; add docs/zh/extra.md with the same heading anchors "
-        "(or remove this one)",
+        "docs/en/extra.md:1: no Chinese page; add docs/zh/extra.md with the same heading anchors (or remove this one)",
     ]
 
 
@@ -67,9 +66,7 @@ def test_a_different_anchor_is_reported(tmp_path):
 
 
 def test_an_english_heading_without_anchor_is_reported(tmp_path):
-    pair(
-        tmp_path, "a.md", "# 标题 {#title}\n\n## 步骤 {#steps}\n", "# Title {#title}\n\n## Steps\n"
-    )
+    pair(tmp_path, "a.md", "# 标题 {#title}\n\n## 步骤 {#steps}\n", "# Title {#title}\n\n## Steps\n")
 
     (finding,) = checks.anchor_mismatches(tmp_path)
     assert finding.startswith("docs/en/a.md:3: heading 2 'Steps' has anchor no explicit anchor")
@@ -154,9 +151,7 @@ def test_a_snippet_missing_from_one_language_is_reported(tmp_path):
 def test_a_forbidden_term_is_reported(tmp_path):
     write(tmp_path, "docs/zh/a.md", "# 名字空间 {#namespaces}\n\n每个命名空间里的对象。\n")
 
-    assert checks.style_findings(tmp_path) == [
-        "docs/zh/a.md:3: found '命名空间', write '名字空间' (zh-style.md terms)"
-    ]
+    assert checks.style_findings(tmp_path) == ["docs/zh/a.md:3: found '命名空间', write '名字空间' (zh-style.md terms)"]
 
 
 def test_each_term_of_the_table_is_reported():
@@ -206,8 +201,7 @@ def test_missing_space_and_half_width_punctuation_are_reported(tmp_path):
 
     (finding,) = checks.style_findings(tmp_path)
     assert finding.startswith(
-        "docs/zh/a.md:3: write '这是一个 Pod 的例子，你可以创建它。' instead of "
-        "'这是一个Pod的例子,你可以创建它.'"
+        "docs/zh/a.md:3: write '这是一个 Pod 的例子，你可以创建它。' instead of '这是一个Pod的例子,你可以创建它.'"
     )
     assert "zh-style.md rules 3-4" in finding
 
