@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import checks
+import language_switch
+import offline_assets
+import parity
+import search_index
+import snippet_includes
+import zh_style
 
 
 def _report(findings: list[str], what: str) -> str:
@@ -16,37 +21,37 @@ def test_the_site_builds_strictly(built_site):
 
 
 def test_every_page_exists_in_both_languages(root: Path):
-    findings = checks.missing_translations(root)
+    findings = parity.missing_translations(root)
     assert not findings, _report(findings, "pages without their translation")
 
 
 def test_headings_carry_the_same_anchors_in_both_languages(root: Path):
-    findings = checks.headings_without_anchor(root) + checks.anchor_mismatches(root)
+    findings = parity.headings_without_anchor(root) + parity.anchor_mismatches(root)
     assert not findings, _report(findings, "heading anchor problems")
 
 
 def test_pages_include_the_same_snippets_in_both_languages(root: Path):
-    findings = checks.broken_includes(root) + checks.include_mismatches(root)
+    findings = snippet_includes.broken_includes(root) + snippet_includes.include_mismatches(root)
     assert not findings, _report(findings, "snippet include problems")
 
 
 def test_every_snippet_file_is_included_in_both_languages(root: Path):
-    findings = checks.unincluded_snippets(root)
+    findings = snippet_includes.unincluded_snippets(root)
     assert not findings, _report(findings, "snippets not included in both languages")
 
 
 def test_chinese_pages_follow_the_style_guide(root: Path):
-    findings = checks.style_findings(root, "zh")
+    findings = zh_style.style_findings(root, "zh")
     assert not findings, _report(findings, "style findings (zh-style.md)")
 
 
 def test_the_built_site_loads_nothing_from_another_host(site: Path):
-    findings = checks.external_resources(site) + checks.mermaid_findings(site)
+    findings = offline_assets.external_resources(site) + offline_assets.mermaid_findings(site)
     assert not findings, _report(findings, "resources from another host")
 
 
 def test_the_language_selector_keeps_the_reader_on_the_same_page(site: Path):
-    findings = checks.language_switch_findings(site)
+    findings = language_switch.language_switch_findings(site)
     assert not findings, _report(findings, "language selector problems")
 
 
@@ -54,7 +59,7 @@ def test_chinese_search_finds_whole_chinese_terms(site: Path):
     # terms of the glossary (docs/zh/reference/glossary.md), which the jieba user dictionary
     # keeps whole
     words = ["持久卷", "名字空间", "控制平面", "存储类", "动态制备", "选择算符"]
-    findings = checks.search_index_findings(site, words)
+    findings = search_index.search_index_findings(site, words)
     assert not findings, _report(findings, "search index problems")
 
 
