@@ -111,7 +111,7 @@ def collect_page(
     except IncludeError as e:
         return [], [CollectError(display, e.origin.page_line, str(e))]
     snippets: list[Snippet] = []
-    pending: tuple[dict[str, str], int] | None = None
+    pending: tuple[directives.Directives, int] | None = None
     i = 0
     n = len(expanded)
     while i < n:
@@ -161,7 +161,7 @@ def collect_page(
         m = RE_FENCE.match(text)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i, snippet, error = _read_fence(display, expanded, i, m, languages)
-            found = pending[0] if pending else {}
+            found = pending[0] if pending else directives.Directives()
             pending = None
             if error:
                 errors.append(error)

@@ -1,4 +1,4 @@
-"""The `<!-- kubedoctest: ... -->` directive grammar.
+"""The `<!-- kubedoctest: ... -->` directive grammar, read once into a typed `Directives`.
 
 A directive is an HTML comment placed on the lines just before a fence::
 
@@ -6,29 +6,24 @@ A directive is an HTML comment placed on the lines just before a fence::
 
 Values are double-quoted (a backslash escapes a quote). `skip` is a flag and needs `reason`.
 The comment may span lines, and `<!--` may stand alone on the line before `kubedoctest:`.
+The names are a closed set: a near miss (`expct`, `skp`) is an error naming the right one.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 PREFIX = "kubedoctest:"
 FLAGS = {"skip"}
 KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output"}
 REQUIREMENTS = {"kubelet", "external"}
-CONDITIONS = {
-    "Available",
-    "Ready",
-    "Succeeded",
-    "Complete",
-    "Bound",
-    "Pending",
-    "Established",
-    "Endpoints",
-    "Exists",
-}
+CONDITIONS = {"Available", "Ready", "Succeeded", "Complete", "Bound", "Pending", "Established", "Endpoints", "Exists"}
+MAX_TIMEOUT = 3600  # seconds: an hour per object or step is already far past any useful wait
 _TOKEN = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)(?:="((?:[^"\\]|\\.)*)")?')
-_RANGE = re.compile(r"^(>=|<=|==|!=|>|<)?\s*(\d+)\.(\d+)$")
+_RANGE = re.compile(r"^(>=|<=|==|!=|>|<)?\s*(\d{1,4})\.(\d{1,4})$")
 _EXPECT = re.compile(r"^([a-z][a-z0-9.]*)/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\s+([A-Za-z]+)$")
 
 
@@ -36,9 +31,38 @@ class DirectiveError(ValueError):
     """A malformed directive; the message says what to write instead."""
 
 
-def parse(body: str) -> dict[str, str]:
-    """Parse the text after `kubedoctest:` into a dict; raise DirectiveError when malformed."""
-    result: dict[str, str] = {}
+class Expectation(NamedTuple):
+    kind: str  # as written: a kind or a short name (pvc, deploy)
+    name: str
+    condition: str
+
+
+@dataclass(frozen=True)
+class Directives:
+    """What the directive before a fence says; the defaults are "no directive"."""
+
+    skip: bool = False
+    reason: str = ""
+    expect: tuple[Expectation, ...] = ()
+    requires: frozenset[str] = frozenset()
+    k8s: str | None = None  # the range as written, e.g. ">=1.30,<1.36"
+    timeout: float | None = None  # seconds
+    exit: int = 0
+    output: str | None = None
+
+    def matches(self, version: str) -> bool:
+        """Whether a Kubernetes version (e.g. "1.35") is in the k8s range (always, without one)."""
+        return self.k8s is None or version_matches(self.k8s, version)
+
+
+def suggest(word: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; known are {', '.join(sorted(known))}"
+
+
+def parse(body: str) -> Directives:
+    """Parse the text after `kubedoctest:`; raise DirectiveError when malformed."""
+    raw: dict[str, str] = {}
     pos = 0
     body = body.strip()
     while pos < len(body):
@@ -59,32 +83,44 @@ def parse(body: str) -> dict[str, str]:
                 raise DirectiveError(f'{key!r} needs a value: write {key}="..."')
             value = value.replace('\\"', '"')
         else:
-            known = ", ".join(sorted(FLAGS | KEYS))
-            raise DirectiveError(f"unknown directive {key!r}: known directives are {known}")
-        if key in result:
+            raise DirectiveError(f"unknown directive {key!r}{suggest(key, FLAGS | KEYS)}")
+        if key in raw:
             raise DirectiveError(f"directive {key!r} is given twice")
-        result[key] = value
-    _check(result)
-    return result
+        raw[key] = value
+    return _typed(raw)
 
 
-def _check(d: dict[str, str]) -> None:
+def _typed(d: dict[str, str]) -> Directives:
     if "skip" in d and not d.get("reason", "").strip():
         raise DirectiveError('skip without a reason: write skip reason="why this is not checked"')
     if "reason" in d and "skip" not in d:
         raise DirectiveError('reason without skip: write skip reason="..." or drop reason')
-    for req in split_list(d.get("requires", "")):
+    requires = split_list(d.get("requires", ""))
+    for req in requires:
         if req not in REQUIREMENTS:
-            raise DirectiveError(
-                f"unknown requirement {req!r} in requires: known are {', '.join(sorted(REQUIREMENTS))}"
-            )
+            raise DirectiveError(f"unknown requirement {req!r} in requires{suggest(req, REQUIREMENTS)}")
     if "k8s" in d:
         version_range(d["k8s"])
-    if "expect" in d:
-        expectations(d["expect"])
-    for key in ("timeout", "exit"):
-        if key in d and not d[key].strip().isdigit():
-            raise DirectiveError(f'{key} must be a whole number, e.g. {key}="60"')
+    return Directives(
+        skip="skip" in d,
+        reason=d.get("reason", ""),
+        expect=tuple(expectations(d["expect"])) if "expect" in d else (),
+        requires=frozenset(requires),
+        k8s=d.get("k8s"),
+        timeout=float(_number(d, "timeout", 1, MAX_TIMEOUT)) if "timeout" in d else None,
+        exit=_number(d, "exit", 0, 255) if "exit" in d else 0,
+        output=d.get("output"),
+    )
+
+
+def _number(d: dict[str, str], key: str, low: int, high: int) -> int:
+    text = d[key].strip()
+    if not text.isdigit() or not text.isascii():
+        raise DirectiveError(f'{key} must be a whole number, e.g. {key}="60": got {d[key]!r}')
+    value = int(text[:12])
+    if len(text) > 12 or not low <= value <= high:
+        raise DirectiveError(f"{key} must be between {low} and {high}: got {d[key]!r}")
+    return value
 
 
 def split_list(value: str) -> list[str]:
@@ -109,18 +145,11 @@ def version_range(spec: str) -> list[tuple[str, tuple[int, int]]]:
 def version_matches(spec: str, version: str) -> bool:
     major, minor = (int(x) for x in version.split(".")[:2])
     v = (major, minor)
-    ops = {
-        ">=": v.__ge__,
-        "<=": v.__le__,
-        ">": v.__gt__,
-        "<": v.__lt__,
-        "==": v.__eq__,
-        "!=": v.__ne__,
-    }
+    ops = {">=": v.__ge__, "<=": v.__le__, ">": v.__gt__, "<": v.__lt__, "==": v.__eq__, "!=": v.__ne__}
     return all(ops[op](bound) for op, bound in version_range(spec))
 
 
-def expectations(spec: str) -> list[tuple[str, str, str]]:
+def expectations(spec: str) -> list[Expectation]:
     """Parse `pvc/data Bound; deployment/web Available` into [(kind, name, condition)]."""
     out = []
     for raw in (p.strip() for p in spec.split(";")):
@@ -133,8 +162,8 @@ def expectations(spec: str) -> list[tuple[str, str, str]]:
             )
         cond = m.group(4)
         if cond not in CONDITIONS:
-            raise DirectiveError(f"unknown condition {cond!r} in {raw!r}: known are {', '.join(sorted(CONDITIONS))}")
-        out.append((m.group(1), m.group(2), cond))
+            raise DirectiveError(f"unknown condition {cond!r} in {raw!r}{suggest(cond, CONDITIONS)}")
+        out.append(Expectation(m.group(1), m.group(2), cond))
     if not out:
         raise DirectiveError('empty expect: write e.g. expect="pvc/data Bound"')
     return out

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from .directives import Directives
+
+FieldPath = tuple[str | int, ...]
 
 
 class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
+
+
+class Stage(StrEnum):
+    """Where a snippet's check ended (the README lists these values)."""
+
+    COLLECT = "collect"
+    PARSE = "parse"
+    STATIC = "static"
+    LINT = "lint"
+    DRY_RUN = "dry-run"
+    APPLY = "apply"
+    READY = "ready"
+    LIVE = "live"
+    RUN = "run"
 
 
 @dataclass(frozen=True)
@@ -35,13 +55,18 @@ class Snippet:
     language: str
     text: str
     origins: list[Origin]  # one per line of text
-    directives: dict[str, str] = field(default_factory=dict)
+    directives: Directives = field(default_factory=Directives)
     index: int = 0  # position among the page's snippets
     repeat: int = 0  # >0 when an earlier fence of the page has the same line (fences of one included file)
 
     @property
     def id(self) -> str:
         return f"{self.page}:{self.line}" + (f"#{self.repeat + 1}" if self.repeat else "")
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the resolved text (after includes): what a badge says was checked."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def where(self, text_line: int | None = None) -> str:
         """page:line for a 0-based line of the snippet text, or for the fence itself."""
@@ -77,19 +102,69 @@ class Finding:
 
 
 @dataclass
+class Manifest:
+    """One Kubernetes object from a snippet."""
+
+    obj: dict[str, Any]
+    lines: dict[FieldPath, int] = field(default_factory=dict)  # field path -> 0-based snippet line
+    line: int = 0  # 0-based snippet line where the object starts
+    document: int = 0
+
+    @property
+    def api_version(self) -> str:
+        return str(self.obj.get("apiVersion", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.obj.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        meta = self.obj.get("metadata") or {}
+        return str(meta.get("name") or meta.get("generateName") or "") if isinstance(meta, dict) else ""
+
+    def line_of(self, path: FieldPath) -> int:
+        """The line of the deepest known prefix of a field path."""
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return self.line
+
+    def describe(self) -> str:
+        return f"{self.kind}/{self.name}" if self.name else self.kind or "object"
+
+
+@dataclass
 class Result:
     """The outcome of checking one snippet."""
 
     snippet: Snippet
     status: Status
-    stage: str
+    stage: Stage
     findings: list[Finding] = field(default_factory=list)
     fidelity: str | None = None  # "full" | "partial" for live results
     seconds: float = 0.0
+    k8s_versions: list[str] = field(default_factory=list)  # the versions its offline check ran on
+    reasons: list[str] = field(default_factory=list)  # why partial, or which images could not be had
+    standin_images: list[str] = field(default_factory=list)  # images that ran on a local stand-in
+    unavailable_images: list[str] = field(default_factory=list)  # no stand-in and could not be pulled
+
+    def __post_init__(self) -> None:
+        self.stage = Stage(self.stage)  # live code passes the plain value; an unknown one is a bug
 
     @property
     def messages(self) -> list[str]:
         return [f.render() for f in self.findings]
+
+
+@dataclass
+class Prepared:
+    """What the offline tier knows about one snippet, handed on to the live tier."""
+
+    snippet: Snippet
+    manifests: list[Manifest]
+    result: Result  # the offline result: passed here means "may go live"
 
 
 class InputError(Exception):

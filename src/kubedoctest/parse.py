@@ -3,60 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .model import Finding, Snippet
+from .model import FieldPath, Finding, Manifest, Snippet
 
 try:
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-Path = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
 # Values that aliases may re-expand in one snippet; past it the YAML is an "alias bomb" that would
 # take minutes and gigabytes to build (a Kubernetes manifest needs a handful).
 MAX_ALIAS_VALUES = 100_000
 # YAML also breaks lines at these; Markdown (and so the snippet's own numbering) only at "\n".
 _EXTRA_BREAK = re.compile(r"\r(?!$)|[\x85\u2028\u2029]")
-
-
-@dataclass
-class Manifest:
-    """One Kubernetes object from a snippet."""
-
-    obj: dict[str, Any]
-    lines: dict[Path, int] = field(default_factory=dict)  # field path -> 0-based snippet line
-    line: int = 0  # 0-based snippet line where the object starts
-    document: int = 0
-
-    @property
-    def api_version(self) -> str:
-        return str(self.obj.get("apiVersion", ""))
-
-    @property
-    def kind(self) -> str:
-        return str(self.obj.get("kind", ""))
-
-    @property
-    def name(self) -> str:
-        meta = self.obj.get("metadata") or {}
-        return str(meta.get("name") or meta.get("generateName") or "") if isinstance(meta, dict) else ""
-
-    def line_of(self, path: Path) -> int:
-        """The line of the deepest known prefix of a field path."""
-        for end in range(len(path), -1, -1):
-            found = self.lines.get(tuple(path[:end]))
-            if found is not None:
-                return found
-        return self.line
-
-    def describe(self) -> str:
-        return f"{self.kind}/{self.name}" if self.name else self.kind or "object"
 
 
 @dataclass
@@ -102,7 +67,7 @@ class _Walker:
         self.snippet = snippet
         self.constructor = _Constructor()
         self.findings: list[Finding] = []
-        self.lines: dict[Path, int] = {}
+        self.lines: dict[FieldPath, int] = {}
         self.active: set[int] = set()
         self.built: set[int] = set()
         self.rebuilt = 0
@@ -117,7 +82,7 @@ class _Walker:
     def error(self, line: int, message: str, hint: str | None = None, path: str | None = None) -> None:
         self.findings.append(Finding(self.snippet.where(line), message, hint=hint, path=path))
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
         if id(node) in self.built:  # an alias: the anchored value is built once more
             self.rebuilt += 1
             if self.rebuilt > MAX_ALIAS_VALUES:
@@ -141,10 +106,10 @@ class _Walker:
         finally:
             self.active.discard(id(node))
 
-    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+    def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
-        merged_lines: dict[Path, int] = {}  # kept apart: a key written here wins over a merged one
+        merged_lines: dict[FieldPath, int] = {}  # kept apart: a key written here wins over a merged one
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:

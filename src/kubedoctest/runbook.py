@@ -109,10 +109,10 @@ def judge(step: Snippet, outcome: StepOutcome, timeout: float) -> str | None:
     shown = f"; last lines of output:\n{tail}" if tail else "; it printed nothing"
     if outcome.timed_out:
         return f"failed to run step: command {command!r} did not finish within {timeout:.0f} s{shown}"
-    expected = int(step.directives.get("exit", "0"))
+    expected = step.directives.exit
     if outcome.exit_code != expected:
         return f"failed to run step: command {command!r} exited with {outcome.exit_code} (expected {expected}){shown}"
-    want = step.directives.get("output")
+    want = step.directives.output
     if want and want not in outcome.output:
         return f"failed to run step: command {command!r} did not print {want!r}{shown}"
     return None

@@ -9,8 +9,8 @@ from pathlib import Path
 from . import runbook, schema
 from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
-from .model import Finding, Result, Snippet, Status
-from .parse import Manifest, Parsed, parse
+from .model import Finding, Prepared, Result, Snippet, Status
+from .parse import Parsed, parse
 from .static import StaticChecker
 
 NOT_A_MANIFEST = "not a Kubernetes manifest"
@@ -23,15 +23,6 @@ class Options:
     cluster: str = "none"
     mkdocs_yml: Path | None = None
     select: Callable[[str], bool] | None = None  # which snippet ids to run (None: all)
-
-
-@dataclass
-class Prepared:
-    """What the offline tier knows about one snippet, handed on to the live tier."""
-
-    snippet: Snippet
-    manifests: list[Manifest]
-    result: Result  # the offline result: passed here means "may go live"
 
 
 def resolve_versions(requested: Iterable[str]) -> list[str]:
@@ -75,7 +66,7 @@ def offline(
         prepared.append(Prepared(stub, [], result))
     parsed: dict[int, Parsed] = {}
     for s in snippets:
-        if "skip" not in s.directives and s.language in YAML_LANGUAGES:
+        if not s.directives.skip and s.language in YAML_LANGUAGES:
             parsed[id(s)] = parse(s)
     all_manifests = [m for p in parsed.values() for m in p.manifests]
     checker = StaticChecker(versions, all_manifests)
@@ -91,8 +82,8 @@ def offline(
 
 def _step(s: Snippet) -> Prepared:
     """A runbook step offline: skipped by directive, failed by lint, else ready to run live."""
-    if "skip" in s.directives:
-        reason = s.directives.get("reason", "")
+    if s.directives.skip:
+        reason = s.directives.reason
         return Prepared(
             s,
             [],
@@ -113,7 +104,7 @@ def is_step(p: Prepared) -> bool:
 
 def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
     if p is None:
-        reason = s.directives.get("reason", "")
+        reason = s.directives.reason
         return Prepared(
             s,
             [],
@@ -127,7 +118,7 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
     outcome = checker.check(s, p.manifests)
     findings = list(outcome.findings)
     if not outcome.versions:
-        note = f"skipped: k8s={s.directives['k8s']!r} excludes every checked version ({', '.join(checker.versions)})"
+        note = f"skipped: k8s={s.directives.k8s!r} excludes every checked version ({', '.join(checker.versions)})"
         return Prepared(s, [], Result(s, Status.SKIPPED, "static", [Finding(s.where(), note, "info")]))
     for tool in outcome.tool_configs:
         findings.append(

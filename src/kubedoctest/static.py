@@ -6,10 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import apis, directives
+from . import apis
 from .crd import CRD_API, CustomResources
-from .model import Finding, Snippet
-from .parse import Manifest
+from .model import Finding, Manifest, Snippet
 from .schema import SchemaError, Validator, VersionSchemas, schemas
 
 _UNEXPECTED = re.compile(r"'([^']+)' was unexpected")
@@ -54,8 +53,7 @@ class StaticChecker:
 
     def check(self, snippet: Snippet, manifests: list[Manifest]) -> StaticOutcome:
         out = StaticOutcome()
-        spec = snippet.directives.get("k8s")
-        out.versions = [v for v in self.versions if not spec or directives.version_matches(spec, v)]
+        out.versions = [v for v in self.versions if snippet.directives.matches(v)]
         merged: dict[tuple[str, str, str | None, str | None, str], list[str]] = {}
         for manifest in manifests:
             tool = apis.tool_config(manifest.obj)

@@ -10,6 +10,7 @@ import pytest
 
 from kubedoctest import collect
 from kubedoctest.collect import collect_page, language_of, pages, read_page
+from kubedoctest.directives import Directives, Expectation
 from kubedoctest.includes import IncludeConfig
 from kubedoctest.model import InputError
 
@@ -129,16 +130,15 @@ def test_directives_are_attached_to_the_fence_that_follows_them():
     snippets, errors = collect_sample("directives.md")
     assert errors == []
     skip, expect, multi, ranged, plain = snippets
-    assert skip.directives == {
-        "skip": "true",
-        "reason": "a fragment of a container spec, not a whole object",
-    }
+    assert skip.directives == Directives(skip=True, reason="a fragment of a container spec, not a whole object")
     assert skip.line == line_of(DIRECTIVES, 'skip reason="a fragment') + 1
     # a blank line between the directive and the fence is allowed
-    assert expect.directives == {"expect": "deployment/web Available", "requires": "kubelet"}
+    assert expect.directives == Directives(
+        expect=(Expectation("deployment", "web", "Available"),), requires=frozenset({"kubelet"})
+    )
     assert expect.line == line_of(DIRECTIVES, 'expect="deployment/web Available"') + 2
-    assert ranged.directives == {"k8s": ">=1.30,<1.99", "requires": "kubelet"}
-    assert plain.directives == {}
+    assert ranged.directives == Directives(k8s=">=1.30,<1.99", requires=frozenset({"kubelet"}))
+    assert plain.directives == Directives()
 
 
 def test_a_directive_whose_comment_opens_on_a_line_of_its_own_is_read():
@@ -146,16 +146,15 @@ def test_a_directive_whose_comment_opens_on_a_line_of_its_own_is_read():
     snippets, errors = collect_sample("directives.md")
     multi = snippets[2]
     assert errors == []
-    assert multi.directives == {
-        "expect": "pod/hello Ready; configmap/settings Exists",
-        "timeout": "90",
-    }
+    assert multi.directives == Directives(
+        expect=(Expectation("pod", "hello", "Ready"), Expectation("configmap", "settings", "Exists")), timeout=90.0
+    )
 
 
 def test_an_ordinary_html_comment_before_a_fence_is_not_a_directive():
     lines = ["<!--", "  a note for writers", "-->", "```yaml", "a: 1", "```"]
     snippets, errors = collect_page("p.md", lines, IncludeConfig())
-    assert errors == [] and snippets[0].directives == {}
+    assert errors == [] and snippets[0].directives == Directives()
 
 
 def page_errors(page: str):
@@ -169,9 +168,9 @@ def test_an_unknown_directive_is_an_error_at_the_page_line_of_the_comment():
     assert len(errors) == 1
     where, message = errors[0]
     assert where == f"docs/unknown-directive.md:{line}"
-    assert "unknown directive 'colour'" in message and "known directives are" in message
+    assert "unknown directive 'colour'" in message and "known are" in message
     # the fence itself is still collected, without the broken directive
-    assert [s.directives for s in snippets] == [{}]
+    assert [s.directives for s in snippets] == [Directives()]
 
 
 def test_a_skip_without_a_reason_is_an_error_at_the_page_line_of_the_comment():
@@ -194,7 +193,7 @@ def test_a_directive_not_followed_by_a_fence_is_an_error_and_does_not_reach_a_la
             "directive is not followed by a fence: put it right before one",
         )
     ]
-    assert snippets[0].directives == {}
+    assert snippets[0].directives == Directives()
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import pytest
 
 from kubedoctest.directives import (
     DirectiveError,
+    Directives,
+    Expectation,
     expectations,
     parse,
     version_matches,
@@ -16,21 +18,21 @@ from kubedoctest.directives import (
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("", {}),
-        ('skip reason="a fragment"', {"skip": "true", "reason": "a fragment"}),
-        ('reason="first the reason" skip', {"skip": "true", "reason": "first the reason"}),
+        ("", Directives()),
+        ('skip reason="a fragment"', Directives(skip=True, reason="a fragment")),
+        ('reason="first the reason" skip', Directives(skip=True, reason="first the reason")),
         (
             'expect="pvc/data Bound; deployment/web Available"',
-            {"expect": "pvc/data Bound; deployment/web Available"},
+            Directives(expect=(Expectation("pvc", "data", "Bound"), Expectation("deployment", "web", "Available"))),
         ),
-        ('requires="kubelet"', {"requires": "kubelet"}),
-        ('k8s=">=1.30,<1.36"', {"k8s": ">=1.30,<1.36"}),
-        ('timeout="60"  exit="0"', {"timeout": "60", "exit": "0"}),
-        ('output="say \\"hi\\""', {"output": 'say "hi"'}),
-        ('skip\n   reason="over\nlines"', {"skip": "true", "reason": "over\nlines"}),
+        ('requires="kubelet"', Directives(requires=frozenset({"kubelet"}))),
+        ('k8s=">=1.30,<1.36"', Directives(k8s=">=1.30,<1.36")),
+        ('timeout="60"  exit="3"', Directives(timeout=60.0, exit=3)),
+        ('output="say \\"hi\\""', Directives(output='say "hi"')),
+        ('skip\n   reason="over\nlines"', Directives(skip=True, reason="over\nlines")),
     ],
 )
-def test_a_well_formed_directive_is_read_into_keys_and_values(body, expected):
+def test_a_well_formed_directive_is_read_into_one_typed_object(body, expected):
     assert parse(body) == expected
 
 
@@ -40,7 +42,18 @@ def test_a_well_formed_directive_is_read_into_keys_and_values(body, expected):
         ("skip", "skip without a reason"),
         ('skip reason="  "', "skip without a reason"),
         ('reason="why"', "reason without skip"),
-        ('colour="blue"', "unknown directive 'colour'"),
+        ('colour="blue"', "unknown directive 'colour'; known are"),
+        ('expct="pod/a Ready"', "unknown directive 'expct'; did you mean 'expect'\\?"),
+        ('requirs="kubelet"', "unknown directive 'requirs'; did you mean 'requires'\\?"),
+        ('skp reason="x"', "unknown directive 'skp'; did you mean 'skip'\\?"),
+        ('requires="kublet"', "unknown requirement 'kublet' in requires; did you mean 'kubelet'\\?"),
+        ('expect="pod/a Redy"', "unknown condition 'Redy' in 'pod/a Redy'; did you mean 'Ready'\\?"),
+        ('timeout="9999999999"', "timeout must be between 1 and 3600: got '9999999999'"),
+        ('timeout="99999999999999999999999999"', "timeout must be between 1 and 3600"),
+        ('timeout="0"', "timeout must be between 1 and 3600"),
+        ('timeout="\u0663"', "timeout must be a whole number"),
+        ('exit="256"', "exit must be between 0 and 255"),
+        ('k8s=">=1.99999"', "cannot read Kubernetes version range"),
         ('skip="yes" reason="x"', "'skip' takes no value"),
         ("expect", "'expect' needs a value"),
         ('requires="kubelet" requires="kubelet"', "given twice"),

@@ -15,9 +15,8 @@ from typing import Any
 
 from .. import directives
 from ..cluster.provider import Provider, ProviderError
-from ..model import Finding, Result, Snippet, Status
-from ..parse import Manifest
-from ..runner import Prepared, is_step
+from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
+from ..runner import is_step
 from . import expect
 from .api import Api, ApiError
 from .kinds import kind_of
@@ -240,7 +239,7 @@ class LiveSession:
         started = time.monotonic()
         s = p.snippet
         findings = [f for f in p.result.findings if f.severity == "warning"]
-        timeout = float(s.directives.get("timeout", self.timeout))
+        timeout = s.directives.timeout or self.timeout
         if not self.provider.cluster_scoped_allowed:
             reason = self._needs_cluster_scope(p.manifests)
             if reason:
@@ -272,7 +271,7 @@ class LiveSession:
             applied.append(Applied(m, live, ns))
             state.applied.append(Applied(m, live, ns))
             labels = _pod_template_labels(m.obj)
-            external = "external" in directives.split_list(s.directives.get("requires", ""))
+            external = "external" in s.directives.requires
             if labels is not None and not (external and not self.provider.simulated):
                 state.pod_labels.append(labels)  # pods that will be ready: a Service selecting them gets endpoints
         try:
@@ -301,7 +300,7 @@ class LiveSession:
             checked.append(exp.describe())
             if exp.simulated_note:
                 notes.append(exp.simulated_note)
-        requires = directives.split_list(s.directives.get("requires", ""))
+        requires = s.directives.requires
         if self.provider.simulated and "kubelet" in requires:
             notes.insert(0, KUBELET_NOTE.format(checked=", ".join(checked) or "nothing more"))
         if self.provider.simulated and "external" in requires:
@@ -320,7 +319,7 @@ class LiveSession:
         )
 
     def _fidelity(self, s: Snippet, notes: list[str]) -> str:
-        requires = directives.split_list(s.directives.get("requires", ""))
+        requires = s.directives.requires
         if notes or "external" in requires or (self.provider.simulated and "kubelet" in requires):
             return "partial"
         return "full"
@@ -363,9 +362,7 @@ class LiveSession:
         self, s: Snippet, applied: list[Applied], state: PageState
     ) -> list[tuple[expect.Expectation, Applied | None]]:
         explicit: dict[tuple[str, str], str] = {}
-        for short, name, condition in (
-            directives.expectations(s.directives["expect"]) if "expect" in s.directives else []
-        ):
+        for short, name, condition in s.directives.expect:
             explicit[(kind_of(short), name)] = condition
         out: list[tuple[expect.Expectation, Applied | None]] = []
         by_key = {(a.manifest.kind, a.manifest.name): a for a in applied}
@@ -381,14 +378,14 @@ class LiveSession:
             if condition == "Endpoints" and not _selects_pods(a.manifest.obj, state.pod_labels):
                 condition = "Exists"  # a Service whose pods this page does not create
             exp = expect.Expectation(a.manifest.kind, a.manifest.name, condition)
-            out.append((self._adapt(exp, a, directives.split_list(s.directives.get("requires", ""))), a))
+            out.append((self._adapt(exp, a, s.directives.requires), a))
         for key, condition in explicit.items():
             if key not in by_key:
                 a = next(x for x in state.applied if (x.manifest.kind, x.manifest.name) == key)
                 out.append((expect.Expectation(key[0], key[1], condition), a))
         return out
 
-    def _adapt(self, exp: expect.Expectation, a: Applied, requires: list[str]) -> expect.Expectation:
+    def _adapt(self, exp: expect.Expectation, a: Applied, requires: frozenset[str]) -> expect.Expectation:
         """What can be checked here: on simulated nodes a bare Pod never runs to completion (check
         that it runs, and say so); with real nodes, pods that need a server outside the cluster
         (requires="external": an NFS export, say) cannot start, so they are only created."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import directives, runbook
+from .. import runbook
 from ..cluster.provider import Provider
 from ..model import Finding, Result, Snippet, Status
 
@@ -65,7 +65,7 @@ class StepRunner:
         if self.failed_at:
             note = f"skipped: an earlier step failed at {self.failed_at}"
             return Result(step, Status.SKIPPED, "run", [Finding(step.where(), note, "info")])
-        needs = directives.split_list(step.directives.get("requires", ""))
+        needs = step.directives.requires
         if "kubelet" in needs and self.provider.simulated:
             note = (
                 "not checked on simulated nodes: the step needs a kubelet (running containers for logs, exec, "
@@ -84,7 +84,7 @@ class StepRunner:
                 "that a test cluster does not have"
             )
             return Result(step, Status.SKIPPED, "run", [Finding(step.where(), note, "info")], fidelity="partial")
-        timeout = float(step.directives.get("timeout", runbook.DEFAULT_TIMEOUT))
+        timeout = step.directives.timeout or runbook.DEFAULT_TIMEOUT
         outcome = runbook.run_step(step.text, self.work, self.env, timeout)
         problem = runbook.judge(step, outcome, timeout)
         info = Finding(
