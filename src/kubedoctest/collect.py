@@ -11,6 +11,7 @@ from pathlib import Path
 from . import directives
 from .includes import IncludeConfig, IncludeError, expand
 from .model import InputError, Origin, Snippet
+from .reading import RejectedFile, read_bounded
 
 YAML_LANGUAGES = frozenset({"yaml", "yml"})
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
@@ -38,21 +39,42 @@ class CollectError:
         return f"{self.page}:{self.line}"
 
 
-def pages(paths: Iterable[str]) -> Iterator[tuple[str, Path]]:
-    """Yield (display path, file) for every Markdown page under the given paths, sorted."""
+def project_root(given: Path) -> Path:
+    """The project a path belongs to: the nearest folder above it with a mkdocs.yml or a
+    pyproject.toml, else the folder itself. Pages must resolve inside it."""
+    start = given.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        if (folder / "mkdocs.yml").is_file() or (folder / "pyproject.toml").is_file():
+            return folder
+    return start if start.is_dir() else start.parent
+
+
+def pages(paths: Iterable[str]) -> Iterator[tuple[str, Path, Path]]:
+    """(display path, file, project root) of every Markdown page under the paths, sorted.
+    A path with no page, or a folder that cannot be listed, is an InputError: nothing checked
+    must never look like a pass."""
     for given in paths:
         root = Path(given)
-        if root.is_file():
-            yield given, root
-        elif root.is_dir():
+        if root.is_dir():
             found = []
-            for folder, dirs, files in os.walk(root):
+
+            def unreadable(e: OSError) -> None:
+                raise InputError(f"cannot read the folder {e.filename!r}: {e.strerror}")
+
+            for folder, dirs, files in os.walk(root, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
                     if name.endswith(MARKDOWN_SUFFIXES):
                         found.append(Path(folder) / name)
+            if not found:
+                raise InputError(
+                    f"no Markdown pages (*.md, *.markdown) under {given!r}: nothing to check; check the path"
+                )
+            top = project_root(root)
             for file in sorted(found):
-                yield os.path.join(given, os.path.relpath(file, root)), file
+                yield os.path.join(given, os.path.relpath(file, root)), file, top
+        elif root.exists() or root.is_symlink():
+            yield given, root, project_root(root)
         else:
             raise InputError(f"no such file or directory: {given!r}")
 
@@ -74,18 +96,16 @@ class PageError(ValueError):
         self.line = line
 
 
-def read_page(display: str, file: Path) -> list[str]:
-    """A page's lines; InputError-free: raises PageError (a ValueError) with a message."""
+def read_page(display: str, file: Path, root: Path | None = None) -> list[str]:
+    """A page's lines. A page that cannot be read at all (missing, no permission, not a regular
+    file, outside the project `root`, too large) is an InputError; a page that is not Markdown
+    (binary, invalid UTF-8) is a PageError (a ValueError) at its line."""
     try:
-        size = file.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise PageError(
-                f"page is {size // (1024 * 1024)} MB, over the {MAX_PAGE_BYTES // (1024 * 1024)} MB "
-                "limit; split it into smaller pages"
-            )
-        data = file.read_bytes()
+        data = read_bounded(file, MAX_PAGE_BYTES, root)
+    except RejectedFile as e:
+        raise InputError(f"cannot read the page {display!r}: {e}") from None
     except OSError as e:
-        raise PageError(f"cannot read the page: {e.strerror}") from None
+        raise InputError(f"cannot read the page {display!r}: {e.strerror or e}") from None
     if b"\x00" in data:
         raise PageError("this is a binary file, not a Markdown page; remove it or rename it")
     try:
@@ -250,9 +270,9 @@ def collect(
     """All snippets of every page under the paths, in page order."""
     snippets: list[Snippet] = []
     errors: list[CollectError] = []
-    for display, file in pages(paths):
+    for display, file, root in pages(paths):
         try:
-            lines = read_page(display, file)
+            lines = read_page(display, file, root)
         except ValueError as e:
             errors.append(CollectError(display, getattr(e, "line", 1), str(e)))
             continue

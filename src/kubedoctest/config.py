@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ import yaml
 
 from .includes import IncludeConfig
 from .model import InputError
+from .reading import read_bounded
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -40,10 +43,10 @@ def find_upwards(start: Path, name: str) -> Path | None:
 def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig:
     """The pymdownx.snippets settings of a mkdocs.yml (defaults when there is none)."""
     if mkdocs_yml is None:
-        return IncludeConfig(base_paths=[Path.cwd()], display_root=display_root)
+        return IncludeConfig(base_paths=[Path.cwd()], display_root=display_root, project_root=Path.cwd())
     try:
-        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        data = yaml.load(read_bounded(mkdocs_yml, MAX_CONFIG_BYTES).decode("utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as e:
         raise InputError(f"failed to read {mkdocs_yml}: {e}") from None
     root = mkdocs_yml.parent
     options: dict[str, Any] = {}
@@ -62,51 +65,166 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         raise InputError(f"{mkdocs_yml}: pymdownx.snippets base_path must be a path or a list of paths")
     return IncludeConfig(
         base_paths=[(root / b) for b in base],
-        check_paths=bool(options.get("check_paths", False)),
         restrict_base_path=bool(options.get("restrict_base_path", True)),
         dedent_subsections=bool(options.get("dedent_subsections", False)),
         display_root=display_root,
+        project_root=root,
     )
+
+
+CLUSTERS = ("none", "kwok", "kind", "existing", "auto")
+DEFAULT_CLUSTER = "auto"  # the CLI and the pytest plugin alike; README "Settings"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_JOBS = 4
+MAX_TIMEOUT = 3600.0
+MAX_JOBS = 64
+FILE_KEYS = ("paths", "k8s-versions", "cluster", "timeout", "jobs", "results")
 
 
 @dataclass
 class Settings:
-    """What `[tool.kubedoctest]` in pyproject.toml may set; the CLI overrides each."""
+    """Every setting of a check, after command line over `[tool.kubedoctest]` over defaults."""
 
     paths: list[str] = field(default_factory=list)
     k8s_versions: list[str] = field(default_factory=list)
-    cluster: str | None = None
-    timeout: float | None = None
-    jobs: int | None = None
+    cluster: str = DEFAULT_CLUSTER
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int = DEFAULT_JOBS
+    results: Path | None = None
+    shard: tuple[int, int] | None = None  # (K, N): the K-th of N shares of the pages, 1-based
+    mkdocs_config: Path | None = None
+    kubeconfig: str | None = None
+    allow_existing_cluster: bool = False
+    allow_cluster_scoped: bool = False
 
 
-def load_settings(start: Path) -> Settings:
+def _problem(key: str, expects: str, value: Any) -> InputError:
+    return InputError(f"{key} must be {expects}: got {value!r}")
+
+
+def _paths(key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _problem(key, 'a path or a list of paths, e.g. ["docs"]', value)
+    return list(value)
+
+
+def _versions(key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        bad = next((v for v in value if not isinstance(v, str)), value) if isinstance(value, list) else value
+        raise InputError(
+            f'{key} must be a list of strings, e.g. ["1.36", "1.37"]: got {bad!r}'
+            + (" (TOML reads 1.30 as the number 1.3)" if isinstance(bad, float) else "")
+        )
+    return list(value)
+
+
+def _cluster(key: str, value: Any) -> str:
+    if value not in CLUSTERS:
+        raise _problem(key, f"one of {', '.join(CLUSTERS)}", value)
+    return str(value)
+
+
+def _timeout(key: str, value: Any) -> float:
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and 0 < number <= MAX_TIMEOUT):
+        raise _problem(key, f"a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}", value)
+    return number
+
+
+def _jobs(key: str, value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit() and value.isascii():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_JOBS:
+        raise _problem(key, f"a whole number from 1 to {MAX_JOBS}", value)
+    return value
+
+
+def _results(key: str, value: Any) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise _problem(key, "the path of a JSON file to write", value)
+    return Path(value)
+
+
+def parse_shard(key: str, value: Any) -> tuple[int, int]:
+    text = str(value).strip()
+    k, sep, n = text.partition("/")
+    if sep and k.isdigit() and n.isdigit() and k.isascii() and n.isascii() and len(k + n) < 8:
+        if 1 <= int(k) <= int(n):
+            return int(k), int(n)
+    raise _problem(key, "K/N with 1 <= K <= N, e.g. 1/4", value)
+
+
+_CHECKS = {"paths": _paths, "k8s-versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
+_CHECKS["results"] = _results
+
+
+def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The pyproject.toml found from `start` upwards and its validated `[tool.kubedoctest]` keys."""
     pyproject = find_upwards(start, "pyproject.toml")
     if pyproject is None:
-        return Settings()
+        return None, {}
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        data = tomllib.loads(read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as e:
         raise InputError(f"failed to read {pyproject}: {e}") from None
     section = data.get("tool", {}).get("kubedoctest", {})
-    known = {"paths", "k8s-versions", "cluster", "timeout", "jobs"}
-    unknown = set(section) - known
+    if not isinstance(section, dict):
+        raise InputError(f"{pyproject}: [tool.kubedoctest] must be a table")
+    unknown = sorted(set(section) - set(FILE_KEYS))
     if unknown:
         raise InputError(
-            f"{pyproject}: unknown key(s) {', '.join(sorted(unknown))} in [tool.kubedoctest]; "
-            f"known keys are {', '.join(sorted(known))}"
+            f"{pyproject}: unknown key(s) {', '.join(unknown)} in [tool.kubedoctest]; "
+            f"known keys are {', '.join(sorted(FILE_KEYS))}"
         )
-    versions = section.get("k8s-versions", [])
-    numbers = [v for v in versions if not isinstance(v, str)]
-    if numbers:
-        raise InputError(
-            f'{pyproject}: k8s-versions must be strings, e.g. ["1.30"]: {numbers[0]!r} is a '
-            "number (TOML reads 1.30 as 1.3)"
-        )
-    return Settings(
-        paths=list(section.get("paths", [])),
-        k8s_versions=list(versions),
-        cluster=section.get("cluster"),
-        timeout=section.get("timeout"),
-        jobs=section.get("jobs"),
-    )
+    out = {}
+    for key, value in section.items():
+        try:
+            out[key] = _CHECKS[key](key, value)
+        except InputError as e:
+            raise InputError(f"{pyproject}: [tool.kubedoctest] {e}") from None
+    root = pyproject.parent
+    if "paths" in out:  # relative to the pyproject.toml, shown relative to the working folder
+        out["paths"] = [_relative(root / p) for p in out["paths"]]
+    if "results" in out:
+        out["results"] = root / out["results"]
+    return pyproject, out
+
+
+def _relative(path: Path) -> str:
+    """Relative to the working folder when inside it (as reports show pages), else absolute."""
+    cwd = Path.cwd()
+    return os.path.relpath(path, cwd) if path.resolve().is_relative_to(cwd.resolve()) else str(path)
+
+
+def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
+    """Settings from the command line (`given`: setting name -> value or None, names as in
+    Settings, values as typed) over `[tool.kubedoctest]` of the pyproject.toml above `start`,
+    over the defaults. Every bad value is an InputError naming the option or key."""
+    given = {k: v for k, v in (given or {}).items() if v not in (None, [], "")}
+    _, section = read_section(start)
+    flags = {"paths": "PATH", "k8s_versions": "--k8s-version", "cluster": "--cluster", "timeout": "--timeout"}
+    flags |= {"jobs": "--jobs", "results": "--results", "shard": "--shard"}
+    checks = {"paths": _paths, "k8s_versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
+    checks |= {"results": _results, "shard": parse_shard}
+    values: dict[str, Any] = {}
+    for name, check in checks.items():
+        if name in given:
+            values[name] = check(flags[name], given[name])
+        elif name.replace("_", "-") in section:
+            values[name] = section[name.replace("_", "-")]
+    for name in ("mkdocs_config", "kubeconfig", "allow_existing_cluster", "allow_cluster_scoped"):
+        if name in given:
+            values[name] = given[name]
+    if "mkdocs_config" in values:
+        values["mkdocs_config"] = Path(values["mkdocs_config"])
+    return Settings(**values)
+
+
+MAX_CONFIG_BYTES = 1024 * 1024

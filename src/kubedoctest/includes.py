@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Origin
+from .reading import RejectedFile, read_bounded
+
+MAX_DEPTH = 20  # nested includes; a deeper chain is almost surely a mistake
+MAX_INCLUDE_BYTES = 5 * 1024 * 1024
 
 RE_ALL = re.compile(
     r"""(?x)
@@ -53,11 +57,11 @@ class IncludeConfig:
     """The pymdownx.snippets options that change what a page contains."""
 
     base_paths: list[Path] = field(default_factory=lambda: [Path(".")])
-    check_paths: bool = False
     restrict_base_path: bool = True
     dedent_subsections: bool = False
     tab_length: int = 4
     display_root: Path = field(default_factory=Path.cwd)
+    project_root: Path | None = None  # included files must resolve inside it (None: anywhere)
 
 
 Line = tuple[str, Origin]
@@ -66,7 +70,7 @@ Line = tuple[str, Origin]
 def expand(lines: list[str], config: IncludeConfig) -> list[Line]:
     """Expand includes in a page's lines; each output line carries its Origin."""
     tagged = [(text, Origin(page_line=i + 1)) for i, text in enumerate(lines)]
-    return _parse(tagged, config, seen=set(), is_section=False, depth=0)
+    return _parse(tagged, config, seen=[], is_section=False, depth=0)
 
 
 def _display(path: Path, config: IncludeConfig) -> str:
@@ -80,7 +84,7 @@ def _origin_for(parent: Origin, source: str, source_line: int) -> Origin:
     return Origin(page_line=parent.page_line, source=source, source_line=source_line)
 
 
-def _parse(lines: list[Line], config: IncludeConfig, seen: set[Path], is_section: bool, depth: int) -> list[Line]:
+def _parse(lines: list[Line], config: IncludeConfig, seen: list[Path], is_section: bool, depth: int) -> list[Line]:
     out: list[Line] = []
     block = False
     for text, origin in lines:
@@ -122,7 +126,7 @@ def _parse(lines: list[Line], config: IncludeConfig, seen: set[Path], is_section
     return out
 
 
-def _include(spec: str, origin: Origin, config: IncludeConfig, seen: set[Path], depth: int) -> list[Line]:
+def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path], depth: int) -> list[Line]:
     m = RE_TARGET.match(spec)
     target = (m.group(1) if m else spec).strip()
     ranges, section = (m.group(2), m.group(3)) if m else (None, None)
@@ -134,10 +138,18 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: set[Path], 
             origin,
         )
     path = _resolve(target, origin, config)
-    if path in seen or depth > 50:
-        return []
+    if path in seen:
+        chain = " -> ".join(_display(p, config) for p in [*seen[seen.index(path) :], path])
+        raise IncludeError(f"failed to include {target!r}: an include cycle ({chain}); break the cycle", origin)
+    if depth >= MAX_DEPTH:
+        raise IncludeError(
+            f"failed to include {target!r}: includes nested more than {MAX_DEPTH} deep; include the file directly",
+            origin,
+        )
     try:
-        content = path.read_text(encoding="utf-8")
+        content = read_bounded(path, MAX_INCLUDE_BYTES, config.project_root).decode("utf-8")
+    except RejectedFile as e:
+        raise IncludeError(f"failed to include {target!r}: {e}", origin) from None
     except UnicodeDecodeError as e:
         raise IncludeError(
             f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8",
@@ -150,16 +162,27 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: set[Path], 
     source = _display(path, config)
     raw_lines = content.split("\n") if content else []
     numbered = [(t, i + 1) for i, t in enumerate(raw_lines)]
+    if not content.strip():
+        raise IncludeError(
+            f"failed to include {target!r}: the file is empty; remove the include or fill the file", origin
+        )
     if ranges:
-        numbered = _select_ranges(numbered, ranges, config)
+        numbered = _select_ranges(
+            numbered, ranges, config, target, origin, content.count("\n") + (not content.endswith("\n"))
+        )
     elif section:
         numbered = _select_section(numbered, section[1:], target, origin, config)
+    if not any(t.strip() for t, _ in numbered):
+        what = f"the lines {ranges[1:]}" if ranges else f"the section {section[1:]!r}" if section else "the file"
+        raise IncludeError(
+            f"failed to include {target!r}: {what} of the file hold nothing; include lines with text", origin
+        )
     tagged = [(t, _origin_for(origin, source, n)) for t, n in numbered]
-    seen.add(path)
+    seen.append(path)
     try:
         return _parse(tagged, config, seen, is_section=section is not None, depth=depth + 1)
     finally:
-        seen.discard(path)
+        seen.pop()
 
 
 def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
@@ -216,15 +239,24 @@ def _dedent(numbered: list[tuple[str, int]], config: IncludeConfig) -> list[tupl
     return list(zip(texts, (n for _, n in numbered), strict=True))
 
 
-def _select_ranges(numbered: list[tuple[str, int]], ranges: str, config: IncludeConfig) -> list[tuple[str, int]]:
+def _select_ranges(
+    numbered: list[tuple[str, int]], ranges: str, config: IncludeConfig, target: str, origin: Origin, lines: int
+) -> list[tuple[str, int]]:
     total = len(numbered)
     out: list[tuple[str, int]] = []
     for nums in ranges[1:].split(","):
         span = nums.split(":")
-        start = int(span[0]) if span[0] else None
+        start = int(span[0]) if span[0] and len(span[0]) < 10 else None
+        end = int(span[1]) if len(span) > 1 and span[1] and len(span[1]) < 10 else None
+        for bound in (start, end):
+            if bound is not None and abs(bound) > lines:
+                raise IncludeError(
+                    f"failed to include {target}{ranges}: line {bound} is past the end of the file "
+                    f"({lines} lines); fix the line range",
+                    origin,
+                )
         if start is not None and start >= 0:
             start = max(0, start - 1)
-        end = int(span[1]) if len(span) > 1 and span[1] else None
         if start is not None and start < 0:
             start = min(max(total + start, 0), total)
         if end is not None and end < 0:

@@ -299,14 +299,12 @@ def test_a_10_mb_page_is_collected_in_a_few_seconds(tmp_path):
     assert snippets[1].line == snippets[0].line + unit.count("\n")
 
 
-def test_a_page_over_the_size_limit_is_an_error_not_a_crash(tmp_path, monkeypatch):
+def test_a_page_over_the_size_limit_is_an_input_error_not_a_crash(tmp_path, monkeypatch):
     monkeypatch.setattr(collect, "MAX_PAGE_BYTES", 1024 * 1024)
     page = tmp_path / "huge.md"
     page.write_text("x" * (2 * 1024 * 1024), encoding="utf-8")
-    snippets, errors = collect.collect([str(page)], IncludeConfig())
-    assert snippets == []
-    assert errors[0].line == 1
-    assert "over the 1 MB limit" in errors[0].message
+    with pytest.raises(InputError, match="huge.md': it is larger than the 1 MB limit; split it"):
+        collect.collect([str(page)], IncludeConfig())
 
 
 def test_a_long_line_of_blanks_after_a_fence_is_read_in_linear_time():
@@ -332,7 +330,7 @@ def test_pages_are_found_sorted_with_hidden_folders_skipped(tmp_path):
     for name in ["b.md", "a/z.markdown", "a/y.md", ".hidden/x.md", "notes.txt"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("# x\n", encoding="utf-8")
-    found = [display for display, _ in pages([str(tmp_path)])]
+    found = [display for display, _, _ in pages([str(tmp_path)])]
     assert found == [
         str(tmp_path / "a" / "y.md"),
         str(tmp_path / "a" / "z.markdown"),
@@ -364,5 +362,4 @@ def test_an_empty_fence_is_collected_with_no_lines():
 def test_include_config_reads_the_sample_mkdocs_yml():
     cfg = include_config(GOOD)
     assert cfg.base_paths == [GOOD / "snippets"]
-    assert cfg.check_paths is True
     assert Path(cfg.display_root) == GOOD

@@ -26,13 +26,12 @@ def test_the_snippets_settings_are_read_from_a_mkdocs_yml_with_python_and_env_ta
     )
     cfg = include_config(mkdocs, display_root=tmp_path)
     assert cfg.base_paths == [tmp_path / "snippets", tmp_path / "more"]
-    assert (cfg.check_paths, cfg.restrict_base_path, cfg.dedent_subsections) == (True, True, True)
+    assert (cfg.restrict_base_path, cfg.dedent_subsections) == (True, True)
 
 
 def test_the_real_site_mkdocs_yml_is_read():
     cfg = include_config(ROOT / "mkdocs.yml", display_root=ROOT)
     assert cfg.base_paths == [ROOT / "snippets"]
-    assert cfg.check_paths is True
 
 
 def test_a_base_path_given_as_one_string_is_one_base_path(tmp_path):
@@ -53,7 +52,6 @@ def test_markdown_extensions_written_as_a_mapping_are_read_too(tmp_path):
     )
     cfg = include_config(tmp_path / "mkdocs.yml", tmp_path)
     assert cfg.base_paths == [tmp_path / "snippets"]
-    assert cfg.check_paths is True
 
 
 @pytest.mark.parametrize(
@@ -80,7 +78,6 @@ def test_without_the_snippets_extension_the_base_path_is_the_mkdocs_folder(tmp_p
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     cfg = include_config(tmp_path / "mkdocs.yml", tmp_path)
     assert cfg.base_paths == [tmp_path / "."]
-    assert cfg.check_paths is False
 
 
 def test_without_a_mkdocs_yml_includes_are_relative_to_the_working_directory(tmp_path):
@@ -93,7 +90,8 @@ def test_an_unreadable_mkdocs_yml_is_an_input_error(tmp_path):
         include_config(tmp_path / "mkdocs.yml", tmp_path)
 
 
-def test_settings_are_read_from_the_nearest_pyproject_toml(tmp_path):
+def test_settings_are_read_from_the_nearest_pyproject_toml(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         '[tool.kubedoctest]\npaths = ["docs"]\nk8s-versions = ["1.33", "1.34"]\ncluster = "kwok"\n'
         "timeout = 30\njobs = 2\n",
@@ -114,7 +112,7 @@ def test_an_unknown_setting_is_an_input_error_that_lists_the_known_ones(tmp_path
 def test_a_k8s_version_written_as_a_number_is_an_input_error(tmp_path):
     # Regression: 1.30 was read as the float 1.3 and became "1.3".
     (tmp_path / "pyproject.toml").write_text("[tool.kubedoctest]\nk8s-versions = [1.30]\n", encoding="utf-8")
-    with pytest.raises(InputError, match="k8s-versions must be strings"):
+    with pytest.raises(InputError, match="k8s-versions must be a list of strings"):
         load_settings(tmp_path)
 
 

@@ -3,6 +3,7 @@ MkDocs renders), for everything both accept; what one rejects the other rejects 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -56,8 +57,6 @@ CASES = [
     ['--8<-- "pod.yaml:-3:"'],
     ['--8<-- "pod.yaml::4"'],
     ['--8<-- "pod.yaml:1:-2"'],
-    ['--8<-- "pod.yaml:0:0"'],
-    ['--8<-- "pod.yaml:20:30"'],
     ['--8<-- "sections.yaml:configmap"', '--8<-- "sections.yaml:secret"'],
     ["--8<--", "pod.yaml:1:2", "", "  configmap.yaml", ";skipped.yaml", "--8<--"],
     ["- item", "", '    --8<-- "configmap.yaml"', "\t--8<-- 'inner.yaml'"],
@@ -68,6 +67,21 @@ CASES = [
     ["```yaml", '--8<-- "two-objects.yaml"', "```"],
     ['---8<--- "configmap.yaml"', '-8<- "inner.yaml"'],
 ]
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        ('--8<-- "pod.yaml:0:0"', "the lines 0:0 of the file hold nothing"),
+        ('--8<-- "pod.yaml:20:30"', "line 20 is past the end of the file (12 lines)"),
+        ('--8<-- "pod.yaml:3:13"', "line 13 is past the end of the file (12 lines)"),
+        ('--8<-- "pod.yaml:-13:"', "line -13 is past the end of the file (12 lines)"),
+    ],
+)
+def test_a_line_range_past_the_end_or_selecting_nothing_is_an_error_where_mkdocs_is_silent(marker, message):
+    pymdownx_lines([marker], [GOOD / "snippets"])  # MkDocs clamps the range or renders nothing, no error
+    with pytest.raises(IncludeError, match=re.escape(message)):
+        expand([marker], include_config(GOOD))
 
 
 @pytest.mark.parametrize("lines", CASES)

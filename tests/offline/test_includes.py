@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -112,10 +113,49 @@ def test_an_indented_marker_indents_every_included_line():
     assert texts(['    --8<-- "configmap.yaml"']) == ["    " + t if t else "    " for t in lines_of("configmap.yaml")]
 
 
-def test_a_file_that_includes_itself_is_not_expanded_again(tmp_path):
+def test_a_file_that_includes_itself_is_an_error_naming_the_cycle(tmp_path):
     (tmp_path / "loop.yaml").write_text('a: 1\n--8<-- "loop.yaml"\n', encoding="utf-8")
     config = IncludeConfig(base_paths=[tmp_path], display_root=tmp_path)
-    assert texts(['--8<-- "loop.yaml"'], config) == ["a: 1", ""]
+    with pytest.raises(IncludeError, match=r"an include cycle \(loop.yaml -> loop.yaml\)"):
+        expand(['--8<-- "loop.yaml"'], config)
+
+
+def test_an_include_cycle_through_two_files_is_an_error_at_the_page_line(tmp_path):
+    (tmp_path / "a.yaml").write_text('a: 1\n--8<-- "b.yaml"\n', encoding="utf-8")
+    (tmp_path / "b.yaml").write_text('b: 1\n--8<-- "a.yaml"\n', encoding="utf-8")
+    config = IncludeConfig(base_paths=[tmp_path], display_root=tmp_path)
+    with pytest.raises(IncludeError, match=r"cycle \(a.yaml -> b.yaml -> a.yaml\)") as e:
+        expand(["text", '--8<-- "a.yaml"'], config)
+    assert e.value.origin.page_line == 2
+
+
+def test_includes_nested_past_the_depth_limit_are_an_error(tmp_path):
+    for i in range(25):
+        (tmp_path / f"f{i}.yaml").write_text(f'x{i}: 1\n--8<-- "f{i + 1}.yaml"\n', encoding="utf-8")
+    (tmp_path / "f25.yaml").write_text("end: 1\n", encoding="utf-8")
+    config = IncludeConfig(base_paths=[tmp_path], display_root=tmp_path)
+    with pytest.raises(IncludeError, match="includes nested more than 20 deep"):
+        expand(['--8<-- "f0.yaml"'], config)
+
+
+@pytest.mark.parametrize(
+    ("content", "marker", "message"),
+    [
+        ("", '--8<-- "x.yaml"', "the file is empty"),
+        ("\n\n", '--8<-- "x.yaml"', "the file is empty"),
+        (
+            "a: 1\n# --8<-- [start:s]\n# --8<-- [end:s]\n",
+            '--8<-- "x.yaml:s"',
+            "the section 's' of the file hold nothing",
+        ),
+        ("a: 1\nb: 2\n", '--8<-- "x.yaml:2:5"', "line 5 is past the end of the file (2 lines)"),
+    ],
+)
+def test_an_empty_include_or_a_range_past_the_end_is_an_error(tmp_path, content, marker, message):
+    (tmp_path / "x.yaml").write_text(content, encoding="utf-8")
+    config = IncludeConfig(base_paths=[tmp_path], display_root=tmp_path)
+    with pytest.raises(IncludeError, match=re.escape(message)):
+        expand([marker], config)
 
 
 @pytest.mark.parametrize(
