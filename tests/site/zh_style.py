@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 
 from docpages import finding_key, non_prose_lines, pages, read, rel
+from zh_style_rules import context_findings
 
 # (pattern, what to write). Conservative: only forms that are wrong in every context of this
 # site. Matched on prose with code, URLs, link targets, HTML and attribute lists blanked out.
 TERMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"命名空间"), "名字空间"),
     (re.compile(r"标签选择器"), "标签选择算符"),
     (re.compile(r"(?<!标签)选择器"), "选择算符 (标签选择算符 for a label selector)"),
     (re.compile(r"卷声明"), "卷申领 (PersistentVolumeClaim: 持久卷申领)"),
@@ -76,6 +76,8 @@ def forbidden_terms(text: str) -> list[tuple[int, str, str]]:
             for m in pattern.finditer(prose):
                 right = write.format(singular=m.group(1)) if "{singular}" in write else write
                 found.append((i + 1, m.group(0), right))
+        raw = QUOTE_RE.sub(lambda m: " " * len(m.group(0)), line)
+        found += [(i + 1, term, write) for term, write in context_findings(prose, raw)]
     return found
 
 
