@@ -1,35 +1,37 @@
-"""Runbooks: the ```bash steps of pages under a `runbooks/` folder, linted offline and run live.
+"""Runbooks: the ```bash steps of pages under a `runbooks/` folder, their whole flow in one place.
 
-A step runs as a reader would run it after pressing the copy button: `bash -euo pipefail -c
-STEP`, with KUBECONFIG pointing at the test cluster (its current namespace set to the page's
-namespace), a temporary HOME and working directory shared by the page's steps, and a kubectl of
-the cluster's own version first on PATH.
+Offline a step is skipped by its directive or linted (steplint: an allow-list); live, a page's steps
+run in order, each as a reader would run it after pressing the copy button: `bash -euo pipefail -c
+STEP` in the page's sandbox (live/sandbox.py: its own HOME, working folder, a kubeconfig holding
+only the test cluster with the page's namespace, the pinned kubectl first and alone on PATH), under
+the run's safety policy, with a timeout. After a failed or refused step the rest of the page is
+skipped.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Finding, Snippet
+from . import steplint
+from .model import Finding, Result, Snippet, Status
 
 RUNBOOK_DIR = "runbooks"
 DEFAULT_TIMEOUT = 120.0
 TAIL_LINES = 15
-
-_FORBIDDEN = [
-    (re.compile(r"(^|\s)--context(=|\s)"), "--context"),
-    (re.compile(r"(^|\s)--kubeconfig(=|\s)"), "--kubeconfig"),
-    (re.compile(r"(^|\s)--server(=|\s)"), "--server"),
-    (re.compile(r"(^|[\s;&|(])(export\s+)?KUBECONFIG="), "KUBECONFIG="),
-]
-_PROMPT = re.compile(r"^\s*\$\s")
-_REPO_PATH = re.compile(r"(?<![\w/.~-])(snippets|docs)/[\w./-]+\.(ya?ml|md|sh|json)\b")
+RULES = frozenset(steplint.RULES)
+NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"
+KUBELET = (
+    "not checked on simulated nodes: the step needs a kubelet (running containers for logs, exec, "
+    "port-forward or an interactive pod); run it on kind or a real cluster"
+)
+EXTERNAL = "not checked here: the step needs a server outside the cluster (an NFS export, say) that a test cluster does not have"
 
 
 def is_runbook(page: str) -> bool:
@@ -37,36 +39,22 @@ def is_runbook(page: str) -> bool:
 
 
 def lint(step: Snippet) -> list[Finding]:
-    """What makes a step unsafe or unusable when copied: prompts, other clusters, repo paths."""
-    findings = []
-    for i, line in enumerate(step.text.split("\n")):
-        if _PROMPT.match(line):
-            findings.append(
-                Finding(
-                    step.where(i),
-                    "the step has a $ prompt: the copy button would copy it too",
-                    hint="remove the prompt",
-                )
-            )
-        for pattern, flag in _FORBIDDEN:
-            if pattern.search(line):
-                findings.append(
-                    Finding(
-                        step.where(i),
-                        f"refused: the step uses {flag}, and a test run never touches another cluster",
-                        hint="drop it: kubectl already points at the cluster the reader set up",
-                    )
-                )
-        m = _REPO_PATH.search(line)
-        if m:
-            findings.append(
-                Finding(
-                    step.where(i),
-                    f"the step reads {m.group(0)!r} from this repository, which a reader does not have",
-                    hint="pass the manifest with kubectl apply -f - <<'EOF' ... EOF, or include it with --8<--",
-                )
-            )
-    return findings
+    return steplint.lint(step)
+
+
+def requires(step: Snippet) -> frozenset[str]:
+    return step.directives.requires
+
+
+def offline(step: Snippet) -> Result:
+    """A step offline: skipped by directive, failed by the lint, else ready to run live (stage lint)."""
+    if step.directives.skip:
+        note = f"skipped: {step.directives.reason}"
+        return Result(step, Status.SKIPPED, "collect", [Finding(step.where(), note, "info")])
+    problems = lint(step)
+    if problems:
+        return Result(step, Status.FAILED, "lint", problems)
+    return Result(step, Status.PASSED, "lint")
 
 
 @dataclass
@@ -77,10 +65,25 @@ class StepOutcome:
     timed_out: bool = False
 
 
-def run_step(text: str, cwd: Path, env: dict[str, str], timeout: float) -> StepOutcome:
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+def stop_running() -> None:
+    """Kill every step still running (a signal stopped the run): their whole process groups."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def run_step(text: str, cwd: Path, env: dict[str, str], timeout: float, bash: str = "bash") -> StepOutcome:
     started = time.monotonic()
     proc = subprocess.Popen(
-        ["bash", "-euo", "pipefail", "-c", text],
+        [bash, "-euo", "pipefail", "-c", text],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -88,6 +91,8 @@ def run_step(text: str, cwd: Path, env: dict[str, str], timeout: float) -> StepO
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    with _running_lock:
+        _running.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout)
         timed_out = False
@@ -95,15 +100,18 @@ def run_step(text: str, cwd: Path, env: dict[str, str], timeout: float) -> StepO
         os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
         timed_out = True
+    finally:
+        with _running_lock:
+            _running.discard(proc)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     return StepOutcome(proc.returncode, out.decode(errors="replace"), time.monotonic() - started, timed_out)
 
 
 def judge(step: Snippet, outcome: StepOutcome, timeout: float) -> str | None:
     """None when the step did what its directives say, else the failure message."""
-    first = next(
-        (line for line in step.text.split("\n") if line.strip() and not line.strip().startswith("#")),
-        "",
-    )
+    first = next((line for line in step.text.split("\n") if line.strip() and not line.strip().startswith("#")), "")
     command = first.strip() + (" ..." if step.text.strip().count("\n") else "")
     tail = "\n".join(outcome.output.rstrip().splitlines()[-TAIL_LINES:])
     shown = f"; last lines of output:\n{tail}" if tail else "; it printed nothing"
@@ -116,3 +124,49 @@ def judge(step: Snippet, outcome: StepOutcome, timeout: float) -> str | None:
     if want and want not in outcome.output:
         return f"failed to run step: command {command!r} did not print {want!r}{shown}"
     return None
+
+
+class PageSteps:
+    """The live steps of one page, in order, in one sandbox (live/sandbox.py)."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        work: Path,
+        bash: str,
+        simulated: bool,
+        describe: str,
+        refuse: Callable[[Snippet], str | None],
+    ):
+        self.env, self.work, self.bash = env, work, bash
+        self.simulated = simulated
+        self.describe = describe  # "kubectl v1.37.2, namespace kdt-..."
+        self.refuse = refuse  # the safety policy: why this step must not run here, or None
+        self.stopped_at: str | None = None
+
+    def run(self, step: Snippet) -> Result:
+        if self.stopped_at:
+            return _skipped(step, f"skipped: an earlier step failed at {self.stopped_at}")
+        needs = requires(step)
+        if "kubelet" in needs and self.simulated:
+            return _skipped(step, KUBELET, "partial")
+        if "external" in needs and not self.simulated:
+            return _skipped(step, EXTERNAL, "partial")
+        refusal = self.refuse(step)
+        if refusal:
+            self.stopped_at = f"{step.id} (refused)"
+            return _skipped(step, f"not run: {refusal}; the rest of the page is skipped")
+        timeout = step.directives.timeout or DEFAULT_TIMEOUT
+        outcome = run_step(step.text, self.work, self.env, timeout, self.bash)
+        problem = judge(step, outcome, timeout)
+        info = Finding(
+            step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
+        )
+        if problem:
+            self.stopped_at = step.id
+            return Result(step, Status.FAILED, "run", [Finding(step.where(), problem), info], seconds=outcome.seconds)
+        return Result(step, Status.PASSED, "run", [info], fidelity="full", seconds=outcome.seconds)
+
+
+def _skipped(step: Snippet, note: str, fidelity: str | None = None) -> Result:
+    return Result(step, Status.SKIPPED, "run", [Finding(step.where(), note, "info")], fidelity=fidelity)

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import shutil
 import sys
 from pathlib import Path
 
 from . import build, processes
 from .kwok import KwokProvider
 from .provider import ProviderError
-
-
-def _entry(name: str) -> dict | None:
-    path = processes.registry_dir() / f"{name}.json"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def run(action: str, name: str) -> int:
@@ -34,8 +26,8 @@ def run(action: str, name: str) -> int:
         removed = processes.gc(lambda m: print(m, file=sys.stderr))
         print(f"removed {len(removed)} cluster(s) left behind")
         return 0
-    entry = _entry(name)
-    alive = entry is not None and any(processes._alive(p) for p in entry.get("pids", []))
+    entry = processes.read(name)
+    alive = entry is not None and any(processes.alive(p) for p in entry.get("pids", []))
     if action == "status":
         if not alive:
             print(f"cluster {name!r} is not running; start it with `kubedoctest cluster up`")
@@ -46,11 +38,13 @@ def run(action: str, name: str) -> int:
         if entry is None:
             print(f"cluster {name!r} is not running")
             return 0
-        processes.kill_tree(entry.get("pids", []), Path(entry["folder"]))
-        import shutil
-
-        shutil.rmtree(entry["folder"], ignore_errors=True)
-        (processes.registry_dir() / f"{name}.json").unlink(missing_ok=True)
+        folder = Path(entry["folder"])
+        processes.kill_tree(entry.get("pids", []), folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            print(f"kubedoctest: failed to delete cluster {name!r}: cannot remove {folder}", file=sys.stderr)
+            return 1
+        processes.unregister(name)
         print(f"cluster {name!r} deleted")
         return 0
     if alive:

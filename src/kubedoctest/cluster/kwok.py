@@ -72,6 +72,8 @@ class KwokProvider(Provider):
             raise ProviderError(reason)
         processes.gc(self.log)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
+        # registered before any process starts, so a kill -9 from here on leaves nothing gc misses
+        processes.register(self.cluster_name, self.folder, [], None if self.detach else os.getpid(), self.name)
         try:
             self._start()
         except BaseException:
@@ -87,6 +89,7 @@ class KwokProvider(Provider):
             self.folder,
             [q.pid for q in self.procs],
             None if self.detach else os.getpid(),
+            provider=self.name,
         )
         return p
 
@@ -298,15 +301,8 @@ class KwokProvider(Provider):
         self.procs = []
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
-            (processes.registry_dir() / f"{self.cluster_name}.json").unlink(missing_ok=True)
+            if self.folder.exists():
+                raise ProviderError(f"failed to delete the kwok cluster: cannot remove its folder {self.folder}")
+            processes.unregister(self.cluster_name)
             self.folder = None
         self._kubeconfig = None
-
-    def logs(self) -> str:
-        if self.folder is None:
-            return ""
-        parts = []
-        for log in sorted(self.folder.glob("*.log")):
-            lines = log.read_text(errors="replace").splitlines()[-20:]
-            parts.append(f"== {log.name}\n" + "\n".join(lines))
-        return "\n".join(parts)

@@ -10,8 +10,8 @@ from .provider import Provider, ProviderError
 def provider_for(
     cluster: str,
     kubeconfig: str | None = None,
-    allow_existing: bool = False,
-    allow_cluster_scoped: bool = False,
+    allow_existing: bool | str | None = False,
+    context: str | None = None,
     log: Callable[[str], None] = lambda m: None,
 ) -> Provider:
     from .existing import ExistingProvider
@@ -23,7 +23,7 @@ def provider_for(
     if cluster == "kind":
         return KindProvider(log=log)
     if cluster == "existing":
-        return ExistingProvider(kubeconfig, allow=allow_existing, allow_cluster_scoped=allow_cluster_scoped)
+        return ExistingProvider(kubeconfig, context=context, allow=allow_existing)
     if cluster == "auto":
         kind, kwok = KindProvider(log=log), KwokProvider(log=log)
         kind_reason = kind.unavailable()

@@ -1,4 +1,8 @@
-"""A thin, thread-safe layer over the kubernetes dynamic client: apply, dry-run, wait, delete."""
+"""A thin, thread-safe layer over the kubernetes dynamic client: create, apply, wait, delete.
+
+Every request has a timeout; the discovery cache and the client's certificate files live in the
+run's own folder (removed with it); a cancelled run stops its waits at the next poll.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import urllib3
-from kubernetes import config as kube_config
+import yaml
+from kubernetes import client as kube_client
 from kubernetes.client.exceptions import ApiException
+from kubernetes.config import kube_config
 from kubernetes.dynamic import DynamicClient
 from kubernetes.dynamic.exceptions import ResourceNotFoundError
 
 FIELD_MANAGER = "kubedoctest"
+REQUEST_TIMEOUT = 30.0
 Obj = dict[str, Any]
+_NETWORK = (urllib3.exceptions.HTTPError, OSError)
 
 
 @dataclass
 class ApiError(Exception):
-    """An API server refusal: its message and the fields it names."""
+    """An API server refusal (or no answer): its message and the fields it names."""
 
     status: int
     message: str
@@ -31,6 +39,10 @@ class ApiError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Cancelled(BaseException):
+    """The run is stopping (a signal): a page's thread gives up at its next request."""
 
 
 def _api_error(e: ApiException) -> ApiError:
@@ -44,17 +56,33 @@ def _api_error(e: ApiException) -> ApiError:
     return ApiError(e.status or 0, message, fields, body.get("reason", ""))
 
 
+def _client(kubeconfig: Path, folder: Path, pool: int) -> kube_client.ApiClient:
+    configuration = kube_client.Configuration()
+    loader = kube_config.KubeConfigLoader(
+        config_dict=yaml.safe_load(kubeconfig.read_text()),
+        config_base_path=str(kubeconfig.parent),
+        temp_file_path=str(folder),
+    )
+    loader.load_and_set(configuration)
+    configuration.connection_pool_maxsize = pool
+    configuration.retries = 1
+    return kube_client.ApiClient(configuration)
+
+
 class Api:
-    def __init__(self, kubeconfig: Path, pool: int = 8):
-        client = kube_config.new_client_from_config(config_file=str(kubeconfig))
-        client.configuration.connection_pool_maxsize = pool
-        client.rest_client.pool_manager.connection_pool_kw["maxsize"] = pool
-        self.client = client
-        self.dynamic = DynamicClient(client)
+    def __init__(self, kubeconfig: Path, folder: Path, pool: int = 8, cancelled: threading.Event | None = None):
+        self.client = _client(kubeconfig, folder, pool)
+        self.dynamic = DynamicClient(self.client, cache_file=str(folder / "discovery.json"))
+        self.cancelled = cancelled or threading.Event()
         self._lock = threading.Lock()
         self._resources: dict[tuple[str, str], Any] = {}
 
+    def _check(self) -> None:
+        if self.cancelled.is_set():
+            raise Cancelled()
+
     def resource(self, api_version: str, kind: str) -> Any:
+        self._check()
         key = (api_version, kind)
         with self._lock:
             if key not in self._resources:
@@ -66,43 +94,73 @@ class Api:
                         self._resources[key] = self.dynamic.resources.get(api_version=api_version, kind=kind)
                     except ResourceNotFoundError:
                         raise ApiError(404, f"the server does not serve {api_version} {kind}", [], "NotFound") from None
+                except ApiException as e:
+                    raise ApiError(
+                        e.status or 0, f"discovery of {api_version} {kind} failed: {_api_error(e)}", []
+                    ) from None
+                except _NETWORK as e:
+                    raise ApiError(0, f"discovery of {api_version} {kind} failed: {e}", []) from None
             return self._resources[key]
 
     def namespaced(self, api_version: str, kind: str) -> bool:
         return bool(self.resource(api_version, kind).namespaced)
 
-    def apply(self, obj: Obj, namespace: str | None, dry_run: bool = False) -> Obj:
-        res = self.resource(obj["apiVersion"], obj["kind"])
-        kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER, "force_conflicts": True}
-        if dry_run:
-            kwargs["dry_run"] = "All"
+    def _call(self, what: str, fn: Callable[[], Any]) -> Any:
+        self._check()
         try:
-            out = self.dynamic.server_side_apply(
-                res,
-                body=obj,
-                name=obj["metadata"]["name"],
-                namespace=namespace if res.namespaced else None,
-                **kwargs,
-            )
+            return fn()
         except ApiException as e:
             raise _api_error(e) from None
+        except _NETWORK as e:
+            raise ApiError(0, f"{what}: no answer from the API server: {e}", []) from None
+
+    def create(self, obj: Obj, namespace: str | None, dry_run: bool = False) -> Obj:
+        """POST: fails with 409 AlreadyExists when the object is there (nothing is taken over)."""
+        res = self.resource(obj["apiVersion"], obj["kind"])
+        kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER, "_request_timeout": REQUEST_TIMEOUT}
+        if dry_run:
+            kwargs["dry_run"] = "All"
+        ns = namespace if res.namespaced else None
+        out = self._call(f"create {obj['kind']}", lambda: self.dynamic.create(res, body=obj, namespace=ns, **kwargs))
+        return out.to_dict()
+
+    def apply(self, obj: Obj, namespace: str | None, dry_run: bool = False, force: bool = False) -> Obj:
+        """Server-side apply; force only for objects this run created (the policy decides)."""
+        res = self.resource(obj["apiVersion"], obj["kind"])
+        kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER, "_request_timeout": REQUEST_TIMEOUT}
+        if force:
+            kwargs["force_conflicts"] = True
+        if dry_run:
+            kwargs["dry_run"] = "All"
+        ns = namespace if res.namespaced else None
+        name = obj["metadata"]["name"]
+        out = self._call(
+            f"apply {obj['kind']}/{name}",
+            lambda: self.dynamic.server_side_apply(res, body=obj, name=name, namespace=ns, **kwargs),
+        )
         return out.to_dict()
 
     def get(self, api_version: str, kind: str, name: str, namespace: str | None) -> Obj | None:
         res = self.resource(api_version, kind)
+        ns = namespace if res.namespaced else None
         try:
-            return self.dynamic.get(res, name=name, namespace=namespace if res.namespaced else None).to_dict()
-        except ApiException as e:
+            return self._call(
+                f"get {kind}/{name}",
+                lambda: self.dynamic.get(res, name=name, namespace=ns, _request_timeout=REQUEST_TIMEOUT),
+            ).to_dict()
+        except ApiError as e:
             if e.status == 404:
                 return None
-            raise _api_error(e) from None
+            raise
 
     def list(self, api_version: str, kind: str, namespace: str | None, label_selector: str | None = None) -> Obj:
         res = self.resource(api_version, kind)
-        try:
-            return self.dynamic.get(res, namespace=namespace, label_selector=label_selector).to_dict()
-        except ApiException as e:
-            raise _api_error(e) from None
+        return self._call(
+            f"list {kind}",
+            lambda: self.dynamic.get(
+                res, namespace=namespace, label_selector=label_selector, _request_timeout=REQUEST_TIMEOUT
+            ),
+        ).to_dict()
 
     def wait(
         self,
@@ -120,6 +178,7 @@ class Api:
         deadline = time.monotonic() + timeout
         last = self.get(api_version, kind, name, namespace)
         while True:
+            self._check()
             if last is not None:
                 if done(last):
                     return True, last, None
@@ -130,13 +189,14 @@ class Api:
             if remaining <= 0:
                 return False, last, None
             version = (last or {}).get("metadata", {}).get("resourceVersion")
+            window = max(1, min(int(remaining), 5))  # short windows: a cancelled run stops within seconds
             try:
                 for event in self.dynamic.watch(
                     res,
                     namespace=ns,
                     field_selector=f"metadata.name={name}",
                     resource_version=version,
-                    timeout=max(1, int(remaining)),
+                    timeout=window,
                 ):
                     if event["type"] in ("ADDED", "MODIFIED"):
                         last = event["raw_object"]
@@ -144,7 +204,7 @@ class Api:
                             break
                     elif event["type"] == "DELETED":
                         last = None
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > deadline or self.cancelled.is_set():
                         break
             except ApiException as e:
                 if e.status != 410:  # 410 Gone: resourceVersion too old, read again
@@ -152,24 +212,24 @@ class Api:
                 last = self.get(api_version, kind, name, namespace)
             except (urllib3.exceptions.ProtocolError, urllib3.exceptions.ReadTimeoutError):
                 last = self.get(api_version, kind, name, namespace)
-            else:
-                if last is not None and not done(last) and not stop(last) and time.monotonic() < deadline:
-                    last = self.get(api_version, kind, name, namespace)
 
-    def delete(self, api_version: str, kind: str, name: str, namespace: str | None) -> None:
+    def delete(self, api_version: str, kind: str, name: str, namespace: str | None, uid: str | None = None) -> bool:
+        """Delete one object (only if its uid is still `uid`, when given); False when it was already gone."""
+        res = self.resource(api_version, kind)
+        ns = namespace if res.namespaced else None
+        body = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}
+        if uid:
+            body["preconditions"] = {"uid": uid}
         try:
-            res = self.resource(api_version, kind)
-            self.dynamic.delete(
-                res,
-                name=name,
-                namespace=namespace if res.namespaced else None,
-                propagation_policy="Background",
+            self._call(
+                f"delete {kind}/{name}",
+                lambda: self.dynamic.delete(res, name=name, namespace=ns, body=body, _request_timeout=REQUEST_TIMEOUT),
             )
-        except ApiException as e:
-            if e.status not in (404, 409):
-                raise _api_error(e) from None
-        except ApiError:
-            pass
+        except ApiError as e:
+            if e.status == 404:
+                return False
+            raise
+        return True
 
     def wait_gone(self, api_version: str, kind: str, name: str, namespace: str | None, timeout: float) -> bool:
         """Wait until an object no longer exists (cleanup of pages that share cluster-wide names)."""
@@ -183,10 +243,11 @@ class Api:
         return False
 
     def events(self, name: str, namespace: str | None) -> list[str]:
+        """The last events of an object (best effort: a failure to list them is said, not hidden)."""
         try:
             items = self.list("v1", "Event", namespace).get("items", [])
-        except ApiError:
-            return []
+        except ApiError as e:
+            return [f"(events could not be listed: {e})"]
         out = []
         for e in items:
             if (e.get("involvedObject") or {}).get("name") == name:

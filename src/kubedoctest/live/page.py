@@ -1,0 +1,124 @@
+"""One page on the cluster: its namespace, its snippets and runbook steps in order, its cleanup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import runbook
+from ..cluster.existing import OWNER_ANNOTATION, owner_id
+from ..model import Finding, Prepared, Result, Snippet, Status
+from ..runner import is_step
+from . import expect, policy
+from .api import Api, ApiError
+from .planning import PagePlan, goes_live
+from .sandbox import Sandbox
+from .snippet import RUN_LABEL, PageState, SnippetRun
+
+
+@dataclass
+class Context:
+    """What every page of a run shares."""
+
+    api: Api
+    policy: policy.Policy
+    run_id: str
+    simulated: bool
+    timeout: float
+    folder: Path  # the run's temporary folder (sandboxes go inside)
+    kubeconfig: Path
+    kubectl: Path | None
+    helm: Path | None
+    kubectl_version: str
+
+
+def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
+    state = PageState(namespace=page.namespace)
+    out: list[tuple[Prepared, Result]] = []
+    sandbox: Sandbox | None = None
+    snippets = SnippetRun(ctx.api, ctx.policy, ctx.run_id, ctx.simulated, ctx.timeout)
+    steps: runbook.PageSteps | None = None
+    try:
+        ns_error = make_namespace(ctx, page.namespace)
+        for p in page.items:
+            if not goes_live(p):
+                out.append((p, p.result))
+            elif ns_error:
+                out.append((p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), ns_error)])))
+            elif is_step(p):
+                if steps is None:
+                    sandbox = Sandbox(ctx.folder, ctx.kubeconfig, page.namespace, ctx.kubectl, ctx.helm)
+                    describe = f"kubectl {ctx.kubectl_version}, namespace {page.namespace}"
+                    steps = runbook.PageSteps(sandbox.env, sandbox.work, sandbox.bash, ctx.simulated, describe,
+                                              lambda s: _refuse_step(ctx, s, page.namespace))  # fmt: skip
+                out.append((p, steps.run(p.snippet)))
+            else:
+                warnings = [f for f in p.result.findings if f.severity == "warning"]
+                out.append((p, snippets.run(p.snippet, p.manifests, warnings, state)))
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+        problems = cleanup(ctx, state, page.exclusive)
+    if problems:
+        out = [_with_cleanup_problems(p, r, problems) for p, r in out]
+    return out
+
+
+def _refuse_step(ctx: Context, step: Snippet, namespace: str) -> str | None:
+    def scope(api_version: str, kind: str) -> bool | None:
+        try:
+            return ctx.api.namespaced(api_version, kind)
+        except ApiError:
+            return None
+
+    return ctx.policy.refuse_step(policy.step_effects(step.text, scope), namespace)
+
+
+def make_namespace(ctx: Context, name: str) -> str | None:
+    body = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": name, "labels": {RUN_LABEL: ctx.run_id}, "annotations": {OWNER_ANNOTATION: owner_id()}},
+    }
+    try:
+        ctx.api.create(body, None)
+    except ApiError as e:
+        return f"failed to create namespace {name!r}: {e}"
+    ok, _, _ = ctx.api.wait("v1", "ServiceAccount", "default", name, expect.exists, ctx.timeout)
+    if not ok:
+        return f"namespace {name!r} got no default ServiceAccount within {ctx.timeout:.0f} s (is kube-controller-manager running?)"
+    return None
+
+
+def cleanup(ctx: Context, state: PageState, exclusive: bool) -> list[str]:
+    """Delete what the page created (objects outside its namespace only by the UID the run created,
+    then the namespace). A page that shares cluster-wide names waits until they are gone, so the same
+    page in the other language can make them again. Returns what could not be done, with the command."""
+    api, problems = ctx.api, []
+    outside = [a for a in reversed(state.applied) if a.namespace != state.namespace and a.uid]
+    targets = [(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace, a.uid) for a in outside]
+    targets.append(("v1", "Namespace", state.namespace, None, ""))
+    for api_version, kind, name, ns, uid in targets:
+        try:
+            api.delete(api_version, kind, name, ns, uid or None)
+        except ApiError as e:
+            if not (e.status == 409 and uid):  # 409 with a uid: it is no longer the object the run made
+                problems.append(f"failed to delete {kind}/{name}" + (f" in {ns}" if ns else "") + f": {e}")
+    if exclusive:
+        for api_version, kind, name, ns, _ in targets[:-1]:  # not the page's own namespace: its names are its own
+            try:
+                gone = api.wait_gone(api_version, kind, name, ns, ctx.timeout)
+            except ApiError as e:
+                problems.append(f"failed to check that {kind}/{name} is gone: {e}")
+                continue
+            if not gone:
+                problems.append(f"{kind}/{name} was deleted but still exists after {ctx.timeout:.0f} s")
+    return problems
+
+
+def _with_cleanup_problems(p: Prepared, r: Result, problems: list[str]) -> tuple[Prepared, Result]:
+    """Cleanup failures are reported on the page's live items (as warnings), never swallowed."""
+    if not goes_live(p):
+        return p, r
+    extra = [Finding(p.snippet.where(), f"cleanup: {m}", "warning") for m in problems]
+    return p, Result(r.snippet, r.status, r.stage, [*r.findings, *extra], r.fidelity, r.seconds)

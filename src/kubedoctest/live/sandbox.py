@@ -1,0 +1,70 @@
+"""The folder a page's runbook steps run in: sandboxed by construction, not by pattern.
+
+HOME, the working folder, TMPDIR and KUBECONFIG are inside a temporary folder; the kubeconfig holds
+only the test cluster (one context, its namespace set to the page's); PATH is one folder of links:
+the pinned kubectl, helm (or a stub that says why it is missing), and the allowed tools found on the
+host, so a command the lint did not foresee is simply not found, and no kubeconfig or context of
+the user's is within reach.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .. import steplint
+from ..cluster.existing import minify
+
+MISSING = """#!/bin/sh
+echo "kubedoctest: {tool} is not available to runbook steps: {why}" >&2
+exit 127
+"""
+
+
+class Sandbox:
+    def __init__(self, parent: Path | None, kubeconfig: Path, namespace: str, kubectl: Path | None, helm: Path | None):
+        self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-runbook-", dir=parent))
+        self.home, self.work, self.bin = self.folder / "home", self.folder / "work", self.folder / "bin"
+        for d in (self.home, self.work, self.bin):
+            d.mkdir()
+        self.kubeconfig = self.folder / "kubeconfig"
+        host_path = os.environ.get("PATH", os.defpath)
+        config = yaml.safe_load(kubeconfig.read_text()) or {}
+        current = str(config.get("current-context") or "")
+        only = minify(config, current, kubeconfig.parent, host_path)
+        only["contexts"][0]["context"]["namespace"] = namespace
+        self.kubeconfig.touch(mode=0o600)
+        self.kubeconfig.write_text(yaml.safe_dump(only))
+        self._link(
+            "kubectl", kubectl, "no kubectl of the cluster's version was found (run `kubedoctest cluster build`)"
+        )
+        self._link(
+            "helm", helm, 'this project pins no helm yet; mark the step skip reason="..." or install one in the cache'
+        )
+        for tool in sorted(steplint.TEXT_TOOLS | steplint.DOWNLOADERS | {"bash"}):
+            found = shutil.which(tool, path=host_path)
+            if found and not (self.bin / tool).exists():
+                (self.bin / tool).symlink_to(found)
+        self.env = {
+            "PATH": str(self.bin),
+            "HOME": str(self.home),
+            "KUBECONFIG": str(self.kubeconfig),
+            "TMPDIR": str(self.folder),
+            "LANG": os.environ.get("LANG", "C.UTF-8"),
+        }
+        self.bash = shutil.which("bash", path=host_path) or "/bin/bash"
+
+    def _link(self, tool: str, target: Path | None, why: str) -> None:
+        path = self.bin / tool
+        if target is not None and target.is_file():
+            path.symlink_to(target)
+        else:
+            path.write_text(MISSING.format(tool=tool, why=why))
+            path.chmod(0o755)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
