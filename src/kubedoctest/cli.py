@@ -7,16 +7,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
-from . import report, runner
-from .config import load_settings
-from .model import InputError, Status
-
-CLUSTERS = ["none", "kwok", "kind", "existing", "auto"]
+from . import report
+from .check import check
+from .config import CLUSTERS, DEFAULT_CLUSTER, load_settings
+from .model import InputError
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kubedoctest", description="Check the Kubernetes YAML snippets of a MkDocs site.")
+    p = _Parser(prog="kubedoctest", description="Check the Kubernetes YAML snippets of a MkDocs site.")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="collect, validate and (with a cluster) apply every YAML snippet")
     c.add_argument(
@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="V",
         help="a Kubernetes minor version to validate against (repeatable)",
     )
-    c.add_argument("--cluster", choices=CLUSTERS, default=None, help="where to apply snippets (default: auto)")
+    c.add_argument(
+        "--cluster", choices=CLUSTERS, default=None, help=f"where to apply snippets (default: {DEFAULT_CLUSTER})"
+    )
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument(
         "--mkdocs-config",
@@ -51,12 +53,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow --cluster existing to create cluster-scoped objects",
     )
-    c.add_argument("--timeout", type=float, default=None, help="seconds to wait for each object (default 60)")
-    c.add_argument("--jobs", type=int, default=None, help="pages checked at once on a live cluster")
+    c.add_argument("--timeout", default=None, metavar="S", help="seconds to wait for each object (default 60)")
+    c.add_argument("--jobs", default=None, metavar="N", help="pages checked at once on a live cluster (default 4)")
+    c.add_argument("--shard", default=None, metavar="K/N", help="check only the K-th of N shares of the pages")
+    c.add_argument("--results", default=None, metavar="PATH", help="also write the JSON report to PATH")
     c.add_argument("-v", "--verbose", action="store_true", help="list every snippet, not only failures")
     cl = sub.add_parser("cluster", help="a local kwok cluster for trying runbooks by hand")
     cl.add_argument("action", choices=["build", "up", "down", "status", "gc"])
     cl.add_argument("--name", default="kubedoctest")
+    cl.add_argument(
+        "--provider",
+        choices=["kwok", "kind"],
+        default="kwok",
+        help="build: kwok (the control plane binaries) or kind (a node image built here)",
+    )
+    cl.add_argument("--force", action="store_true", help="build: rebuild even when the cache is current")
     return p
 
 
@@ -67,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         from .cluster import commands
 
+        if args.action == "build" and args.provider == "kind":
+            from .cluster.nodeimage import command
+
+            return command.run(force=args.force)
         return commands.run(args.action, args.name)
     except InputError as e:
         print(f"kubedoctest: {e}", file=sys.stderr)
@@ -84,40 +99,32 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _check(args: argparse.Namespace) -> int:
-    settings = load_settings(Path(args.paths[0]) if args.paths else Path.cwd())
-    paths = args.paths or settings.paths
-    if not paths:
-        raise InputError("no paths to check: give PATH... or set paths in [tool.kubedoctest] of pyproject.toml")
-    cluster = args.cluster or settings.cluster or "auto"
-    try:
-        versions = runner.resolve_versions(args.k8s_version or settings.k8s_versions)
-    except ValueError as e:
-        raise InputError(str(e)) from None
-    options = runner.Options(paths=paths, versions=versions, cluster=cluster, mkdocs_yml=args.mkdocs_config)
-    header = f"kubedoctest: Kubernetes {', '.join(versions)}; cluster {cluster}"
-    if cluster != "none":
-        from .live import session
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one line, as input errors do
+        self.exit(2, f"kubedoctest: {message} (see kubedoctest {self.prog.split()[-1]} --help)\n")
 
-        live_session = session.open_session(
-            cluster,
-            kubeconfig=args.kubeconfig,
-            allow_existing=args.allow_existing_cluster,
-            allow_cluster_scoped=args.allow_cluster_scoped,
-            timeout=args.timeout or settings.timeout or 60.0,
-            jobs=args.jobs or settings.jobs,
-            log=lambda m: print(m, file=sys.stderr),
-        )
-        with live_session:
-            header += f" ({live_session.describe()})"
-            results = runner.run(options, live_session.run)
-    else:
-        results = runner.run(options)
+
+def _check(args: argparse.Namespace) -> int:
+    given = {
+        "paths": args.paths,
+        "k8s_versions": args.k8s_version,
+        "cluster": args.cluster,
+        "timeout": args.timeout,
+        "jobs": args.jobs,
+        "shard": args.shard,
+        "results": args.results,
+        "mkdocs_config": args.mkdocs_config,
+        "kubeconfig": args.kubeconfig,
+        "allow_existing_cluster": args.allow_existing_cluster or None,
+        "allow_cluster_scoped": args.allow_cluster_scoped or None,
+    }
+    settings = load_settings(Path(args.paths[0]) if args.paths else Path.cwd(), given)
+    result = check(settings, log=lambda m: print(m, file=sys.stderr))
     if args.format == "json":
-        print(report.to_json(results))
+        print(report.to_json(result.results, run=result.run))
     else:
-        print(report.to_text(results, verbose=args.verbose, header=header))
-    return 1 if any(r.status == Status.FAILED for r in results) else 0
+        print(report.to_text(result.results, verbose=args.verbose, header=result.header))
+    return result.exit_code
 
 
 if __name__ == "__main__":

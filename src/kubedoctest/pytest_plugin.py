@@ -1,71 +1,138 @@
-"""The only pytest code: one pytest item per snippet, named page:line.
+"""The only pytest code: each Markdown page of the docs is collected (`pytest_collect_file`) into
+one item per snippet, runbook step and collect error, named `page:line` and carrying page and line.
 
-Enable with `--kubedoctest`; paths come from `--kubedoctest-path` or `[tool.kubedoctest] paths`.
-The whole pipeline runs once, at the first item, for the selected items only; each item then
-reports its own result, its failure leading with page:line.
+Enable with `--kubedoctest`. Settings come from the `--kubedoctest-*` options over
+`[tool.kubedoctest]` over the defaults, read by the same code as the CLI's (config.load_settings),
+and the same `Pipeline` (check.py) runs them. Each process runs the pipeline once for the pages of
+its selected items; under pytest-xdist whole pages go to one worker (scheduling by page), and each
+worker has a cluster of its own. A failure of the pipeline itself (a cluster that cannot start)
+is one error, and the session stops.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from . import report, runner
-from .config import load_settings
+from . import report as reports
+from .check import Pipeline
+from .config import CLUSTERS, DEFAULT_CLUSTER, Settings, load_settings
 from .model import InputError, Result, Status
+
+_SETTINGS = pytest.StashKey[Settings]()
+_STATE = pytest.StashKey["_State"]()
+_ENTRY = "kubedoctest"  # the user property carrying an item's JSON entry (it crosses xdist workers)
+_RUN = "kubedoctest-run"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("kubedoctest", "check Kubernetes YAML snippets in Markdown docs")
-    group.addoption(
-        "--kubedoctest",
-        action="store_true",
-        help="collect every YAML snippet of the docs as a test",
-    )
+    group.addoption("--kubedoctest", action="store_true", help="collect every YAML snippet of the docs as a test")
     group.addoption("--kubedoctest-path", action="append", default=[], help="docs path (repeatable)")
-    group.addoption(
-        "--kubedoctest-k8s-version",
-        action="append",
-        default=[],
-        help="Kubernetes minor version (repeatable)",
-    )
-    group.addoption(
-        "--kubedoctest-cluster",
-        default="none",
-        choices=["none", "kwok", "kind", "existing", "auto"],
-    )
+    group.addoption("--kubedoctest-k8s-version", action="append", default=[], help="Kubernetes minor version")
+    group.addoption("--kubedoctest-cluster", default=None, choices=CLUSTERS, help=f"default: {DEFAULT_CLUSTER}")
     group.addoption("--kubedoctest-kubeconfig", default=None)
     group.addoption("--kubedoctest-allow-existing-cluster", action="store_true")
-    group.addoption("--kubedoctest-timeout", type=float, default=60.0)
+    group.addoption("--kubedoctest-allow-cluster-scoped", action="store_true")
+    group.addoption("--kubedoctest-timeout", default=None, help="seconds to wait for each object (default 60)")
+    group.addoption("--kubedoctest-jobs", default=None, help="pages checked at once per process (default 4)")
+    group.addoption("--kubedoctest-shard", default=None, metavar="K/N", help="only the K-th of N shares of the pages")
+    group.addoption("--kubedoctest-results", default=None, metavar="PATH", help="write the JSON report to PATH")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("kubedoctest"):
+        return
+    o = config.option
+    given = {
+        "paths": [str(Path(config.rootpath, p)) for p in o.kubedoctest_path],
+        "k8s_versions": o.kubedoctest_k8s_version,
+        "cluster": o.kubedoctest_cluster,
+        "timeout": o.kubedoctest_timeout,
+        "jobs": o.kubedoctest_jobs,
+        "shard": o.kubedoctest_shard,
+        "results": o.kubedoctest_results,
+        "kubeconfig": o.kubedoctest_kubeconfig,
+        "allow_existing_cluster": o.kubedoctest_allow_existing_cluster or None,
+        "allow_cluster_scoped": o.kubedoctest_allow_cluster_scoped or None,
+    }
+    try:
+        settings = load_settings(Path(config.rootpath), given)
+    except InputError as e:
+        raise pytest.UsageError(f"kubedoctest: {e}") from None
+    settings.paths = [_display(Path(p)) for p in settings.paths or ["docs"]]
+    config.stash[_SETTINGS] = settings
+    _state(config).pipeline()  # the docs are read once, here: a page that cannot be read is one usage error
+    # The docs are collected wherever pytest would not look (testpaths = ["tests"]).
+    given_args = [Path(a.split("::")[0]).resolve() for a in config.args]
+    for p in settings.paths:
+        if not any(Path(p).resolve().is_relative_to(a) for a in given_args):
+            config.args.append(p)
+
+
+def _display(path: Path) -> str:
+    """A page path as reports show it: relative to the working folder when inside it."""
+    cwd = Path.cwd().resolve()
+    resolved = path.resolve() if path.is_absolute() else (cwd / path).resolve()
+    return os.path.relpath(resolved, cwd) if resolved.is_relative_to(cwd) else str(path)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    settings = parent.config.stash.get(_SETTINGS, None)
+    if settings is None or file_path.suffix not in (".md", ".markdown"):
+        return None
+    resolved = file_path.resolve()
+    if not any(resolved.is_relative_to(Path(p).resolve()) for p in settings.paths):
+        return None
+    return DocPage.from_parent(parent, path=file_path)
+
+
+class DocPage(pytest.File):
+    """One Markdown page: its snippets, runbook steps and collect errors, in page order."""
+
+    def collect(self) -> list[pytest.Item]:
+        state = _state(self.config)
+        pipeline = state.pipeline()
+        page = _display(self.path)
+        return [
+            SnippetItem.from_parent(self, name=snippet_id, nodeid=snippet_id, page=page, line=line)
+            for snippet_id, item_page, line in pipeline.ids()
+            if item_page == page
+        ]
 
 
 class SnippetItem(pytest.Item):
-    def __init__(self, *, snippet_id: str, state: _State, **kwargs):
+    def __init__(self, *, page: str, line: int, **kwargs: Any):
         super().__init__(**kwargs)
-        self.snippet_id = snippet_id
-        self.state = state
+        self.page = page
+        self.line = line
+        self.snippet_id = self.name
+
+    def setup(self) -> None:
+        self.result = _state(self.config).result(self)
 
     def runtest(self) -> None:
-        result = self.state.result(self.snippet_id)
-        self.user_properties.append(("stage", result.stage))
+        result = self.result
+        self.user_properties.append((_ENTRY, reports.entry(result)))
         if result.status == Status.SKIPPED:
             pytest.skip(f"{self.snippet_id}: {'; '.join(result.messages) or 'skipped'}")
-        if result.fidelity == "partial":
-            self.user_properties.append(("fidelity", "partial"))
         if result.status == Status.FAILED:
             raise SnippetFailure(result)
 
-    def repr_failure(self, excinfo, style=None):  # type: ignore[override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | Any:
         if isinstance(excinfo.value, SnippetFailure):
             r = excinfo.value.result
             return "\n".join(r.messages) + f"\n(stage: {r.stage})"
+        if isinstance(excinfo.value, PipelineFailure):
+            return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 
-    def reportinfo(self):  # type: ignore[override]
-        page, _, line = self.snippet_id.rpartition(":")
-        return Path(page), int(line) - 1, self.snippet_id
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.line - 1, self.snippet_id
 
 
 class SnippetFailure(Exception):
@@ -74,98 +141,128 @@ class SnippetFailure(Exception):
         self.result = result
 
 
+class PipelineFailure(Exception):
+    """The pipeline itself failed (a cluster that cannot start): one error, then the session stops."""
+
+
 class _State:
-    """Runs the pipeline once for the selected ids and hands each item its result."""
+    """Per process: the pipeline (docs collected once, a cluster of its own) and the results."""
 
-    def __init__(self, config: pytest.Config, options: runner.Options):
+    def __init__(self, config: pytest.Config):
         self.config = config
-        self.options = options
-        self.selected: set[str] | None = None
-        self._results: dict[str, Result] | None = None
-        self.session = None
+        self.settings = config.stash[_SETTINGS]
+        self._pipeline: Pipeline | None = None
+        self.results: dict[str, Result] = {}
+        self.done_pages: set[str] = set()
+        self.failure: str | None = None
 
-    def result(self, snippet_id: str) -> Result:
-        if self._results is None:
-            self._results = {}
-            selected = self.selected
-            self.options.select = (lambda i: i in selected) if selected is not None else None
-            cluster = self.options.cluster
-            if cluster == "none":
-                results = runner.run(self.options)
-            else:
-                from .live import session
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            try:
+                self._pipeline = Pipeline(self.settings)
+            except InputError as e:
+                raise pytest.UsageError(f"kubedoctest: {e}") from None
+        return self._pipeline
 
-                opts = self.config.option
-                self.session = session.open_session(
-                    cluster,
-                    kubeconfig=opts.kubedoctest_kubeconfig,
-                    allow_existing=opts.kubedoctest_allow_existing_cluster,
-                    allow_cluster_scoped=False,
-                    timeout=opts.kubedoctest_timeout,
-                    jobs=None,
-                    log=lambda m: None,
-                )
-                with self.session:
-                    results = runner.run(self.options, self.session.run)
-            self._results = {r.snippet.id: r for r in results}
-        return self._results[snippet_id]
+    def result(self, item: SnippetItem) -> Result:
+        if self.failure is not None:
+            raise PipelineFailure(self.failure)
+        if item.page not in self.done_pages:
+            # Without xdist every selected page runs at once (pages in parallel, --jobs); under
+            # xdist the pages this worker was given arrive one at a time.
+            batch = [i for i in item.session.items if isinstance(i, SnippetItem)]
+            pages = {item.page} if _is_worker(self.config) else {i.page for i in batch}
+            ids = {i.snippet_id for i in batch if i.page in pages}
+            try:
+                for r in self.pipeline().run(lambda i: i in ids):
+                    self.results[r.snippet.id] = r
+            except (InputError, Exception) as e:  # the pipeline itself: once, then stop
+                self.failure = f"kubedoctest: the snippets could not be checked: {e}"
+                item.session.shouldfail = self.failure
+                raise PipelineFailure(self.failure) from None
+            self.done_pages |= pages
+        return self.results[item.snippet_id]
 
+    def close(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline.close()
 
-def _options(config: pytest.Config) -> runner.Options:
-    opts = config.option
-    settings = load_settings(Path(config.rootpath))
-    paths = opts.kubedoctest_path or settings.paths or ["docs"]
-    paths = [p if Path(p).is_absolute() else os.path.relpath(Path(config.rootpath, p)) for p in paths]
-    versions = runner.resolve_versions(opts.kubedoctest_k8s_version or settings.k8s_versions)
-    return runner.Options(paths=paths, versions=versions, cluster=opts.kubedoctest_cluster)
-
-
-class DocsCollector(pytest.Collector):
-    """Collects one item per snippet (and per collect error) of the configured docs paths."""
-
-    def __init__(self, *, state: _State, ids: list[str], **kwargs):
-        super().__init__(**kwargs)
-        self.state = state
-        self.ids = ids
-
-    def collect(self) -> list[pytest.Item]:
-        return [SnippetItem.from_parent(self, name=i, nodeid=i, snippet_id=i, state=self.state) for i in self.ids]
+    def run_block(self) -> dict[str, Any] | None:
+        return self._pipeline.run_block() if self._pipeline is not None else None
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Adds the docs' snippet items through a collector of their own, so pytest counts them as
-    collected (and -k/--deselect apply to them) like any other item."""
-    if not config.getoption("kubedoctest"):
-        return
-    try:
-        options = _options(config)
-        snippets, errors = runner.collect_all(options)
-    except (ValueError, InputError) as e:
-        raise pytest.UsageError(f"kubedoctest: {e}") from None
-    state = _State(config, options)
-    config.stash[_STATE] = state
-    ids = list(dict.fromkeys([e.id for e in errors] + [s.id for s in snippets]))
-    collector = DocsCollector.from_parent(session, name="kubedoctest", state=state, ids=ids)
-    items.extend(session.genitems(collector))
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
 
 
-_STATE = pytest.StashKey[_State]()
+def _state(config: pytest.Config) -> _State:
+    if _STATE not in config.stash:
+        config.stash[_STATE] = _State(config)
+    return config.stash[_STATE]
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist a page's items go to one worker (pages run in order there, and its
+    cluster sees the page's objects one after another)."""
+    if _SETTINGS not in config.stash:
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByPage(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if "::" not in nodeid and ":" in nodeid:
+                return nodeid.split("#")[0].rsplit(":", 1)[0]  # docs/a.md:12#2 -> docs/a.md
+            return nodeid  # other tests are shared out one by one, as by --dist load
+
+    return ByPage(config, log)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Every item's entry, also those that ran on xdist workers (user properties travel)."""
+    for name, value in report.user_properties:
+        if name == _ENTRY:
+            _GATHERED.setdefault("entries", {})[value["id"]] = value
+        elif name == _RUN and _GATHERED.get("run") is None:
+            _GATHERED["run"] = value
+
+
+_GATHERED: dict[str, Any] = {}
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if isinstance(item, SnippetItem) and not any(n == _RUN for n, _ in item.user_properties):
+        state = item.config.stash.get(_STATE, None)
+        if state is not None and state.run_block() is not None and not getattr(state, "run_sent", False):
+            state.run_sent = True  # type: ignore[attr-defined]
+            item.user_properties.append((_RUN, state.run_block()))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _GATHERED.clear()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
     state = session.config.stash.get(_STATE, None)
     if state is not None:
-        state.selected = {i.snippet_id for i in session.items if isinstance(i, SnippetItem)}
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    state = config.stash.get(_STATE, None)
-    if state is None or state._results is None:
+        state.close()
+    settings = session.config.stash.get(_SETTINGS, None)
+    if settings is None or _is_worker(session.config) or settings.results is None:
         return
-    results = list(state._results.values())
-    s = report.summary(results)
+    entries = list(_GATHERED.get("entries", {}).values())
+    if entries:
+        doc = reports.document(entries, _GATHERED.get("run"))
+        settings.results.parent.mkdir(parents=True, exist_ok=True)
+        settings.results.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    entries = list(_GATHERED.get("entries", {}).values())
+    if config.stash.get(_SETTINGS, None) is None or not entries:
+        return
+    s = reports.document(entries)["summary"]
     line = f"kubedoctest: {s['passed']} snippets passed, {s['failed']} failed, {s['skipped']} skipped"
     if s.get("partial"):
         line += f"; {s['partial']} checked only partially on simulated nodes (see the JSON report)"
     terminalreporter.write_line(line)
+

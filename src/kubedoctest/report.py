@@ -23,24 +23,43 @@ def summary(results: list[Result]) -> dict[str, int]:
     return out
 
 
-def to_json(results: list[Result], extra: dict[str, Any] | None = None) -> str:
-    entries = []
-    for r in results:
-        entry: dict[str, Any] = {
-            "path": r.snippet.page,
-            "line": r.snippet.line,
-            "id": r.snippet.id,
-            "status": r.status.value,
-            "stage": r.stage,
-            "messages": r.messages,
-        }
-        if r.fidelity:
-            entry["fidelity"] = r.fidelity
-        entries.append(entry)
-    doc: dict[str, Any] = {"snippets": entries, "summary": summary(results)}
-    if extra:
-        doc.update(extra)
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+def entry(r: Result) -> dict[str, Any]:
+    """One snippet's entry of the JSON report (README "JSON")."""
+    out: dict[str, Any] = {
+        "path": r.snippet.page,
+        "line": r.snippet.line,
+        "id": r.snippet.id,
+        "status": r.status.value,
+        "stage": r.stage.value,
+        "messages": r.messages,
+        "hash": r.snippet.hash,
+        "language": r.snippet.language,
+        "k8s_versions": list(r.k8s_versions),
+        "reasons": list(r.reasons),
+        "standin_images": list(r.standin_images),
+        "unavailable_images": list(r.unavailable_images),
+    }
+    if r.fidelity:
+        out["fidelity"] = r.fidelity
+    return out
+
+
+def document(entries: list[dict[str, Any]], run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole JSON report from snippet entries (the pytest plugin gathers them from workers)."""
+    counts = Counter(e["status"] for e in entries)
+    totals = {"total": len(entries), "passed": counts["passed"], "failed": counts["failed"]}
+    totals["skipped"] = counts["skipped"]
+    partial = sum(1 for e in entries if e.get("fidelity") == "partial")
+    if partial:
+        totals["partial"] = partial
+    doc: dict[str, Any] = {"snippets": entries, "summary": totals}
+    if run is not None:
+        doc["run"] = run
+    return doc
+
+
+def to_json(results: list[Result], run: dict[str, Any] | None = None) -> str:
+    return json.dumps(document([entry(r) for r in results], run), ensure_ascii=False, indent=2)
 
 
 def to_text(results: list[Result], verbose: bool = False, header: str | None = None) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import runbook, schema
 from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
-from .model import Finding, Prepared, Result, Snippet, Status
+from .model import Finding, Prepared, Result, Snippet, Stage, Status
 from .parse import Parsed, parse
 from .static import StaticChecker
 
@@ -49,35 +49,47 @@ def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
     return kept, errors
 
 
+class Offline:
+    """The offline tier over every snippet of the docs: all are parsed once (custom resources need
+    the CRDs of the whole docs); `prepare` checks the selected ones."""
+
+    def __init__(self, snippets: list[Snippet], errors: list[CollectError], versions: list[str]):
+        self.snippets = snippets
+        self.errors = errors
+        self.parsed: dict[int, Parsed] = {
+            id(s): parse(s) for s in snippets if not s.directives.skip and s.language in YAML_LANGUAGES
+        }
+        self.checker = StaticChecker(versions, [m for p in self.parsed.values() for m in p.manifests])
+
+    def prepare(self, select: Callable[[str], bool] | None = None) -> list[Prepared]:
+        """Collect errors first (all errors of one page line make one failed result), then the
+        selected snippets in page order."""
+        prepared: list[Prepared] = []
+        grouped: dict[str, list[CollectError]] = {}
+        for error in self.errors:
+            if select is None or select(error.id):
+                grouped.setdefault(error.id, []).append(error)
+        for group in grouped.values():
+            stub = Snippet(page=group[0].page, line=group[0].line, language="", text="", origins=[])
+            findings = [Finding(e.id, e.message) for e in group]
+            prepared.append(Prepared(stub, [], Result(stub, Status.FAILED, Stage.COLLECT, findings)))
+        for s in self.snippets:
+            if select is not None and not select(s.id):
+                continue
+            if s.language in SHELL_LANGUAGES:
+                prepared.append(_step(s))
+            else:
+                prepared.append(_check(s, self.parsed.get(id(s)), self.checker))
+        return prepared
+
+
 def offline(
     snippets: list[Snippet],
     errors: list[CollectError],
     versions: list[str],
     select: Callable[[str], bool] | None = None,
 ) -> list[Prepared]:
-    """Parse every snippet (custom resources need the CRDs of the whole docs), check the selected
-    ones; collect errors become failed items of their own."""
-    prepared: list[Prepared] = []
-    if select is not None:
-        errors = [e for e in errors if select(e.id)]
-    for error in errors:
-        stub = Snippet(page=error.page, line=error.line, language="", text="", origins=[])
-        result = Result(stub, Status.FAILED, "collect", [Finding(error.id, error.message)])
-        prepared.append(Prepared(stub, [], result))
-    parsed: dict[int, Parsed] = {}
-    for s in snippets:
-        if not s.directives.skip and s.language in YAML_LANGUAGES:
-            parsed[id(s)] = parse(s)
-    all_manifests = [m for p in parsed.values() for m in p.manifests]
-    checker = StaticChecker(versions, all_manifests)
-    for s in snippets:
-        if select is not None and not select(s.id):
-            continue
-        if s.language in SHELL_LANGUAGES:
-            prepared.append(_step(s))
-        else:
-            prepared.append(_check(s, parsed.get(id(s)), checker))
-    return prepared
+    return Offline(snippets, errors, versions).prepare(select)
 
 
 def _step(s: Snippet) -> Prepared:
@@ -131,10 +143,20 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
     for skipped in outcome.skipped_objects:
         findings.append(Finding(s.where(), f"not checked: {skipped}", "info"))
     if any(f.severity == "error" for f in findings):
-        return Prepared(s, [], Result(s, Status.FAILED, "static", findings))
+        return Prepared(s, [], Result(s, Status.FAILED, "static", findings, k8s_versions=outcome.versions))
     if not outcome.checked:
         return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
-    return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings))
+    return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings, k8s_versions=outcome.versions))
+
+
+def without_cluster(prepared: list[Prepared]) -> list[Result]:
+    """The final results of an offline run: runbook steps that passed the lint were not run."""
+    return [
+        Result(p.snippet, Status.SKIPPED, Stage.LINT, [Finding(p.snippet.where(), NOT_RUN, "info")])
+        if is_step(p) and p.result.status == Status.PASSED
+        else p.result
+        for p in prepared
+    ]
 
 
 def run(options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None) -> list[Result]:
@@ -142,11 +164,4 @@ def run(options: Options, live: Callable[[list[Prepared]], list[Result]] | None 
     versions = resolve_versions(options.versions)
     snippets, errors = collect_all(options)
     prepared = offline(snippets, errors, versions, options.select)
-    if live is None:
-        return [
-            Result(p.snippet, Status.SKIPPED, "lint", [Finding(p.snippet.where(), NOT_RUN, "info")])
-            if is_step(p) and p.result.status == Status.PASSED
-            else p.result
-            for p in prepared
-        ]
-    return live(prepared)
+    return without_cluster(prepared) if live is None else live(prepared)

@@ -60,10 +60,19 @@ def test_the_json_report_has_the_documented_shape(capsys, monkeypatch):
     code, out, _ = run(capsys, "docs/wrong-type.md", "docs/include-missing.md", "--format", "json")
     assert code == 1
     doc = json.loads(out)
-    assert set(doc) == {"snippets", "summary"}
+    assert set(doc) == {"snippets", "summary", "run"}
     assert doc["summary"] == {"total": 2, "passed": 0, "failed": 2, "skipped": 0}
+    block = doc["run"]
+    assert set(block) == {"provider", "kubernetes", "simulated", "k8s_versions", "date", "cluster", "notes"}
+    assert (block["provider"], block["kubernetes"], block["simulated"], block["cluster"]) == ("none", None, False, "none")
+    assert block["k8s_versions"] == VERSIONS and block["date"].endswith("Z")
     for entry in doc["snippets"]:
-        assert set(entry) == {"path", "line", "id", "status", "stage", "messages"}
+        assert set(entry) == {"path", "line", "id", "status", "stage", "messages", "hash", "language"} | {
+            "k8s_versions",
+            "reasons",
+            "standin_images",
+            "unavailable_images",
+        }
         assert entry["id"] == f"{entry['path']}:{entry['line']}"
         assert all(m.startswith(entry["path"] + ":") for m in entry["messages"])
     stages = {e["path"]: e["stage"] for e in doc["snippets"]}

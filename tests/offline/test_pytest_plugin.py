@@ -11,7 +11,7 @@ from .support import BAD, GOOD, VERSIONS, line_of
 # The plugin is loaded by name, other installed plugins not at all: importing and rewriting
 # them again in every inner run took seconds. One test below loads it through its entry point.
 ARGS = ["-p", "kubedoctest.pytest_plugin", "-p", "no:cacheprovider"]
-ARGS += ["--kubedoctest", "--kubedoctest-path", "docs"]
+ARGS += ["--kubedoctest", "--kubedoctest-path", "docs", "--kubedoctest-cluster", "none"]
 ARGS += [arg for v in VERSIONS for arg in ("--kubedoctest-k8s-version", v)]
 
 

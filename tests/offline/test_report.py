@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from kubedoctest import report
@@ -50,8 +51,11 @@ def test_the_json_report_has_exactly_the_documented_keys():
     doc = json.loads(report.to_json(RESULTS))
     assert set(doc) == {"snippets", "summary"}
     assert set(doc["summary"]) == {"total", "passed", "failed", "skipped"}
+    keys = {"path", "line", "id", "status", "stage", "messages", "hash", "language", "k8s_versions", "reasons"}
+    keys |= {"standin_images", "unavailable_images"}
     for entry in doc["snippets"]:
-        assert set(entry) == {"path", "line", "id", "status", "stage", "messages"}
+        assert set(entry) == keys
+    text = RESULTS[1].snippet.text
     assert doc["snippets"][1] == {
         "path": "docs/a.md",
         "line": 9,
@@ -59,7 +63,26 @@ def test_the_json_report_has_exactly_the_documented_keys():
         "status": "failed",
         "stage": "static",
         "messages": ["docs/a.md:12: unknown field 'spec.x' (Kubernetes 1.35); fix: remove it"],
+        "hash": hashlib.sha256(text.encode()).hexdigest(),
+        "language": RESULTS[1].snippet.language,
+        "k8s_versions": [],
+        "reasons": [],
+        "standin_images": [],
+        "unavailable_images": [],
     }
+
+
+def test_a_json_report_with_a_run_block_carries_it_at_the_top_level():
+    run = {"provider": "none", "kubernetes": None, "simulated": False, "k8s_versions": ["1.35"]}
+    assert json.loads(report.to_json(RESULTS, run=run))["run"] == run
+
+
+def test_the_hash_is_of_the_resolved_text_so_an_edit_to_an_included_file_changes_it():
+    a = result("docs/a.md", 1, Status.PASSED)
+    b = result("docs/a.md", 1, Status.PASSED)
+    b.snippet.text += "\n# changed"
+    assert report.entry(a)["hash"] != report.entry(b)["hash"]
+    assert len(report.entry(a)["hash"]) == 64
 
 
 def test_the_json_report_keeps_chinese_text_readable():

@@ -1,0 +1,179 @@
+"""The one entry both front-ends call: `check(settings) -> Report`, and the `Pipeline` under it.
+
+The CLI runs `check` once; the pytest plugin keeps a `Pipeline` per process and asks it for the
+results of the pages its items belong to. No pytest here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import runner
+from .collect import CollectError, pages
+from .config import Settings
+from .model import InputError, Prepared, Result, Snippet, Status
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    run: dict[str, Any] = field(default_factory=dict)
+    header: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(r.status == Status.FAILED for r in self.results) else 0
+
+
+def shard_pages(all_pages: list[str], shard: tuple[int, int] | None) -> set[str]:
+    """The pages of shard K of N: every N-th page of the sorted list, starting at the K-th."""
+    ordered = sorted(set(all_pages))
+    if shard is None:
+        return set(ordered)
+    k, n = shard
+    return {page for i, page in enumerate(ordered) if i % n == k - 1}
+
+
+class Pipeline(AbstractContextManager["Pipeline"]):
+    """Settings -> collected docs -> (live session) -> results for any set of snippet ids."""
+
+    def __init__(self, settings: Settings, log: Callable[[str], None] = lambda m: None):
+        if not settings.paths:
+            raise InputError("no paths to check: give PATH... or set paths in [tool.kubedoctest] of pyproject.toml")
+        self.settings = settings
+        self.log = log
+        try:
+            self.versions = runner.resolve_versions(settings.k8s_versions)
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        options = runner.Options(paths=settings.paths, versions=self.versions, mkdocs_yml=settings.mkdocs_config)
+        self.snippets, self.errors = runner.collect_all(options)
+        page_list = [display for display, _, _ in pages(settings.paths)]
+        self.pages = shard_pages(page_list, settings.shard)
+        if not self.pages:
+            k, n = settings.shard or (1, 1)
+            raise InputError(f"shard {k}/{n} has no pages: there are {len(set(page_list))}; use fewer shards")
+        self._offline: runner.Offline | None = None
+        self._session: Any = None
+        self._opened = False
+
+    # -- what there is ------------------------------------------------------------------------
+
+    def ids(self) -> list[tuple[str, str, int]]:
+        """(id, page, line) of every item in the shard: collect errors (one per page line), then snippets."""
+        out: dict[str, tuple[str, str, int]] = {}
+        for item in [*self.errors, *self.snippets]:
+            if item.page in self.pages:
+                out.setdefault(item.id, (item.id, item.page, item.line))
+        return list(out.values())
+
+    def snippet(self, snippet_id: str) -> Snippet | CollectError | None:
+        return next((s for s in [*self.errors, *self.snippets] if s.id == snippet_id), None)
+
+    # -- running ------------------------------------------------------------------------------
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.__exit__(None, None, None)
+
+    def _live(self) -> Any:
+        """The live session, opened on first use (None with cluster none)."""
+        if self.settings.cluster == "none":
+            return None
+        if not self._opened:
+            self._opened = True
+            from .live import session
+
+            s = self.settings
+            live = session.open_session(
+                s.cluster,
+                kubeconfig=s.kubeconfig,
+                allow_existing=s.allow_existing_cluster,
+                allow_cluster_scoped=s.allow_cluster_scoped,
+                timeout=s.timeout,
+                jobs=s.jobs,
+                log=self.log,
+            )
+            live.__enter__()
+            self._session = live
+        if self._session is None:
+            raise InputError("the cluster could not be started (see the first error)")
+        return self._session
+
+    def run(self, select: Callable[[str], bool] | None = None) -> list[Result]:
+        """Results of the selected snippet ids of the shard (all of the shard by default)."""
+        if self._offline is None:
+            self._offline = runner.Offline(self.snippets, self.errors, self.versions)
+        in_shard = {i for i, _, _ in self.ids()}
+        prepared = self._offline.prepare(lambda i: i in in_shard and (select is None or select(i)))
+        live = self._live()
+        results = runner.without_cluster(prepared) if live is None else live.run(prepared)
+        return [_complete(p, r) for p, r in zip(prepared, results, strict=True)]
+
+    def run_block(self) -> dict[str, Any]:
+        """The `run` block of the results file (see CONTRACTS.md and README "JSON")."""
+        provider = getattr(self._session, "provider", None)
+        version = str(getattr(provider, "version", "") or "").lstrip("v") or None if provider else None
+        return {
+            "provider": getattr(provider, "name", None) or ("none" if provider is None else "existing"),
+            "kubernetes": version,
+            "simulated": bool(getattr(provider, "simulated", False)),
+            "k8s_versions": list(self.versions),
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "cluster": provider.describe() if provider is not None else "none",
+            "notes": list(getattr(provider, "notes", None) or []),
+        }
+
+    def header(self) -> str:
+        text = f"kubedoctest: Kubernetes {', '.join(self.versions)}; cluster {self.settings.cluster}"
+        if self._session is not None:
+            text += f" ({self._session.describe()})"
+        if self.settings.shard:
+            text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
+        return text
+
+
+def _complete(p: Prepared, r: Result) -> Result:
+    """A live result keeps what the offline tier knew: the versions it was checked on; a partial
+    one says why in `reasons`."""
+    if not r.k8s_versions:
+        r.k8s_versions = list(p.result.k8s_versions)
+    if r.fidelity == "partial" and not r.reasons:
+        r.reasons = [f.message.removeprefix("partial: ") for f in r.findings if f.severity == "info"]
+    return r
+
+
+def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Report:
+    """Check every snippet of the settings' paths (of its shard); an InputError when nothing can be
+    checked at all (no pages, no snippets, an unreadable page, a cluster that cannot start)."""
+    with Pipeline(settings, log) as pipeline:
+        results = pipeline.run()
+        if not results:
+            where = ", ".join(repr(p) for p in settings.paths)
+            raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
+        report = Report(results, pipeline.run_block(), pipeline.header())
+    if settings.results is not None:
+        write_results(settings.results, report)
+    return report
+
+
+def write_results(path: Path, report: Report) -> None:
+    from .report import to_json
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_json(report.results, run=report.run) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write the results file {str(path)!r}: {e.strerror}") from None
