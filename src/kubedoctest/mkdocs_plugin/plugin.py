@@ -1,0 +1,182 @@
+"""The MkDocs plugin `kubedoctest`: badges, findings while writing, the verification table and the
+stale-translation notice. The work is done by the modules beside this one; this is the glue.
+
+    plugins:
+      - kubedoctest:
+          results: .kubedoctest/results/*.json   # paths or globs, one or a list
+          findings: true        # run the offline tier on every page (warnings fail --strict)
+          translations: true    # the notice on translated pages behind their source
+          source_language: zh
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .. import runner
+from ..config import include_config
+from ..model import InputError
+from . import badges, fences, findings, results, translations, verification
+
+log = logging.getLogger("mkdocs.plugins.kubedoctest")
+
+
+class KubedoctestConfig(Config):
+    results = c.Type((str, list), default=".kubedoctest/results/*.json")
+    findings = c.Type(bool, default=True)
+    badges = c.Type(bool, default=True)
+    translations = c.Type(bool, default=True)
+    source_language = c.Type(str, default="zh")
+    k8s_versions = c.Type(list, default=[])
+
+
+class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self._stale: dict[str, dict[str, translations.Stale]] = {}
+        self.timings: dict[str, float] = {"findings": 0.0, "badges": 0.0, "translations": 0.0}
+        self.checked_now = 0
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.docs_dir = Path(config.docs_dir).resolve()
+        try:
+            self.include = include_config(Path(config.config_file_path), display_root=self.root)
+            self.versions = runner.resolve_versions(self.config.k8s_versions)
+        except (InputError, ValueError) as e:
+            log.warning(f"kubedoctest: {e}")
+            self.include, self.versions = include_config(None, display_root=self.root), []
+        patterns = self.config.results
+        patterns = [patterns] if isinstance(patterns, str) else list(patterns)
+        patterns = [p for p in patterns if p]
+        self.results = results.load(results.expand(patterns, self.root))
+        for problem in self.results.problems:
+            log.warning(f"kubedoctest: {problem}")
+        self._stale = {}
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self.timings = dict.fromkeys(self.timings, 0.0)
+        self.checked_now = 0
+        return files
+
+    # -- per page --------------------------------------------------------------------------
+
+    def _lang(self, page: Page) -> str:
+        rel = Path(page.file.abs_src_path or "").resolve()
+        try:
+            first = rel.relative_to(self.docs_dir).parts[0]
+        except (ValueError, IndexError):
+            return "en"
+        return first if first in badges.TEXT else "en"
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src = page.file.abs_src_path
+        if not src or not src.endswith((".md", ".markdown")):
+            return markdown
+        lang = self._lang(page)
+        display = os.path.relpath(src, self.root)
+        lines = markdown.split("\n")
+        try:
+            source = Path(src).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+        except OSError:
+            return markdown
+        body, tail = _trimmed(source), _trimmed(lines)
+        offset = len(body) - len(tail)
+        if offset < 0 or body[offset:] != tail:
+            log.debug(f"kubedoctest: {display}: the page was changed before this plugin; no badges")
+            return markdown
+        page_snippets = fences.collect(display, source, self.include)
+        html: dict[int, str] = {}
+        places: dict[int, tuple[str, list[int]]] = {}
+
+        def attach(snippet, block: str) -> None:
+            where = fences.after_fence(snippet, source)
+            if where is None or where[0] < offset:
+                return
+            n = len(html)
+            html[n] = block
+            places.setdefault(where[0] - offset, (where[1], []))[1].append(n)
+
+        if self.config.findings and self.versions:
+            started = time.perf_counter()
+            checked, fresh = findings.check(page_snippets.snippets, page_snippets.errors, self.versions)
+            self.checked_now += fresh
+            for result in checked:
+                for f in findings.problems(result):
+                    (log.warning if f.severity == "error" else log.info)(f"kubedoctest: {f.render()}")
+                found = findings.problems(result)
+                if found and result.snippet.origins is not None and result.stage != "collect":
+                    attach(result.snippet, findings.render(found, lang))
+            self.timings["findings"] += time.perf_counter() - started
+        if self.config.badges:
+            started = time.perf_counter()
+            for s in page_snippets.snippets:
+                entry = self.results.verdict(results.snippet_hash(s))
+                if entry is not None:
+                    attach(s, badges.render(entry, lang))
+            self.timings["badges"] += time.perf_counter() - started
+        lines = fences.insert_markers(lines, places)
+        page.meta.setdefault("kdt_blocks", {}).update(html)
+        text = "\n".join(lines)
+        if verification.MARKER in text:
+            text = text.replace(verification.MARKER, verification.render(self.results, lang))
+        if self.config.translations and lang != self.config.source_language:
+            text = self._notice(text, page, lang)
+        return text
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        blocks = page.meta.get("kdt_blocks") or {}
+        if not blocks:
+            return html
+        return fences.RE_MARKER_HTML.sub(lambda m: blocks.get(int(m.group(1)), ""), html)
+
+    # -- translations ----------------------------------------------------------------------
+
+    def _notice(self, text: str, page: Page, lang: str) -> str:
+        started = time.perf_counter()
+        if lang not in self._stale:
+            found = translations.stale_pairs(self.docs_dir, self.config.source_language, (lang,))
+            self._stale[lang] = {str(s.translation.resolve()): s for s in found}
+        stale = self._stale[lang].get(str(Path(page.file.abs_src_path or "").resolve()))
+        self.timings["translations"] += time.perf_counter() - started
+        if stale is None:
+            return text
+        source_url = page.url[len(lang) + 1 :] if page.url.startswith(f"{lang}/") else page.url
+        href = get_relative_url(source_url or ".", page.url or ".")
+        notice = [
+            '!!! warning "This translation may be out of date"',
+            "",
+            f"    The Chinese original of this page changed on {stale.changed}, after this page was last",
+            f'    updated. <a href="{href}" hreflang="zh">Read the Chinese page</a> for the current text.',
+            "",
+        ]
+        lines = text.split("\n")
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+        return "\n".join(lines[:at] + ([""] if at else []) + notice + lines[at:])
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        t = self.timings
+        log.info(
+            f"kubedoctest: findings {t['findings']:.2f} s ({self.checked_now} snippets checked, the rest cached), "
+            f"badges {t['badges']:.2f} s, translations {t['translations']:.2f} s"
+        )
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """The lines without the empty ones at the end (the i18n plugin drops the last newline)."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]

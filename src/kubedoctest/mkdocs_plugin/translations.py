@@ -1,0 +1,173 @@
+"""Translations kept in step: which translated pages are behind their source page, from git history.
+
+The source language (zh) is the original. A translated page (docs/en/X.md) is stale when the
+source page (docs/zh/X.md) now differs, in content and not only in white space, from what it was
+at the translated page's last commit. Git is asked twice for the whole docs tree: one
+`git log --name-only`, one `git cat-file --batch` for the old versions. Pages without history
+(a tarball, no git, a file never committed) are never reported. A translated page with
+uncommitted changes counts as being brought up to date.
+
+`python -m kubedoctest.mkdocs_plugin.translations [DOCS]` lists the stale pairs (scripts/test);
+with --strict or KUBEDOCTEST_STRICT_TRANSLATIONS=1 it exits 1 when there is one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Stale:
+    source: Path  # the source page (docs/zh/X.md)
+    translation: Path  # the page that is behind (docs/en/X.md)
+    changed: str  # YYYY-MM-DD (UTC) of the source's latest content change
+    commit: str | None  # that change's commit, None for an uncommitted change
+
+    def describe(self, root: Path) -> str:
+        rel = os.path.relpath(self.translation, root)
+        src = os.path.relpath(self.source, root)
+        when = f"{self.changed} ({self.commit[:12]})" if self.commit else f"{self.changed} (not committed yet)"
+        return f"{rel}: behind its source {src}, changed on {when}; update the translation and commit both"
+
+
+def normalized(text: str) -> str:
+    """The content that counts: white space collapsed."""
+    return " ".join(text.split())
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _history(top: Path, docs: Path) -> tuple[dict[str, list[tuple[int, str, int]]], int] | None:
+    """{path relative to the top: [(order, commit, time), ...] newest first}, one git call."""
+    out = _git(top, "log", "--no-renames", "--name-only", "--format=%x00%H %ct", "--", str(docs))
+    if out is None:
+        return None
+    history: dict[str, list[tuple[int, str, int]]] = {}
+    order = 0
+    for record in out.decode("utf-8", "replace").split("\x00")[1:]:
+        head, _, names = record.partition("\n")
+        commit, _, when = head.partition(" ")
+        order += 1
+        for name in names.split("\n"):
+            if name.strip():
+                history.setdefault(name.strip(), []).append((order, commit, int(when)))
+    return history, order
+
+
+def _blobs(top: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+    """{(commit, path): text or None when missing}, one `git cat-file --batch` call."""
+    if not wanted:
+        return {}
+    request = "".join(f"{c}:{p}\n" for c, p in wanted).encode()
+    out = _git(top, "cat-file", "--batch", stdin=request) or b""
+    found: dict[tuple[str, str], str | None] = {}
+    pos = 0
+    for key in wanted:
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        header = out[pos:end].decode("utf-8", "replace").split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == "blob":
+            size = int(header[2])
+            found[key] = out[pos : pos + size].decode("utf-8", "replace")
+            pos += size + 1
+        else:
+            found[key] = None
+    return found
+
+
+def _day(when: float) -> str:
+    return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d")
+
+
+def stale_pairs(docs: Path, source: str = "zh", others: tuple[str, ...] = ("en",)) -> list[Stale]:
+    """Every translated page under docs/<other>/ that is behind docs/<source>/, sorted."""
+    docs = docs.resolve()
+    top_raw = _git(docs, "rev-parse", "--show-toplevel")
+    if top_raw is None:
+        return []
+    top = Path(top_raw.decode().strip()).resolve()
+    found = _history(top, docs)
+    if found is None:
+        return []
+    history, _ = found
+    rel = lambda p: p.relative_to(top).as_posix()  # noqa: E731
+    candidates: list[tuple[Path, Path, tuple[int, str, int], list[tuple[int, str, int]]]] = []
+    for lang in others:
+        for page in sorted((docs / lang).rglob("*.md")):
+            src = docs / source / page.relative_to(docs / lang)
+            tr_commits, src_commits = history.get(rel(page)), history.get(rel(src))
+            if not tr_commits or not src_commits or not src.is_file():
+                continue
+            last = tr_commits[0]
+            later = [c for c in src_commits if c[0] < last[0]]
+            candidates.append((page, src, last, later))
+    wanted: list[tuple[str, str]] = []
+    for page, src, last, later in candidates:
+        wanted += [(last[1], rel(page)), (last[1], rel(src))] + [(c[1], rel(src)) for c in later]
+    blobs = _blobs(top, list(dict.fromkeys(wanted)))
+    stale: list[Stale] = []
+    for page, src, last, later in candidates:
+        current = page.read_text(encoding="utf-8", errors="replace")
+        if blobs.get((last[1], rel(page))) != current:
+            continue  # the translation is being edited now: it counts as brought up to date
+        base = blobs.get((last[1], rel(src)))
+        now = normalized(src.read_text(encoding="utf-8", errors="replace"))
+        if base is not None and normalized(base) == now:
+            continue
+        # the latest change of content: the newest version that differs from the one before it
+        versions = [(c[1], c[2], blobs.get((c[1], rel(src)))) for c in later]  # newest first
+        previous = [v[2] for v in versions[1:]] + [base]
+        committed = normalized(versions[0][2] or "") if versions else normalized(base or "")
+        if now != committed:
+            stale.append(Stale(src, page, _day(src.stat().st_mtime), None))
+            continue
+        for (commit, when, text), before in zip(versions, previous, strict=True):
+            if before is None or normalized(text or "") != normalized(before):
+                stale.append(Stale(src, page, _day(when), commit))
+                break
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="List translated pages that are behind their zh source page.")
+    parser.add_argument("docs", nargs="?", default="docs")
+    parser.add_argument("--source", default="zh")
+    parser.add_argument("--translation", action="append", default=[], help="translated language (repeatable)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a pair is stale (CI)")
+    args = parser.parse_args(argv)
+    strict = args.strict or os.environ.get("KUBEDOCTEST_STRICT_TRANSLATIONS", "") not in ("", "0", "false")
+    docs = Path(args.docs)
+    if not docs.is_dir():
+        print(f"translations: no such folder: {args.docs!r}", file=sys.stderr)
+        return 2
+    stale = stale_pairs(docs, args.source, tuple(args.translation or ["en"]))
+    root = Path.cwd()
+    word = "error" if strict else "warning"
+    for s in stale:
+        print(f"translations: {word}: {s.describe(root)}", file=sys.stderr)
+    if stale and strict:
+        print(
+            f"translations: {len(stale)} stale translations (KUBEDOCTEST_STRICT_TRANSLATIONS is set)", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The generated part of reference/verification.md: what the latest runs did with each snippet.
+
+The page's prose is written by hand; the plugin replaces the line MARKER with the Markdown made
+here from the same results files as the badges. Only the pages of the page's own language are
+counted. With no results file it says that no test run is recorded, and claims nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .results import OFFLINE, REAL, SIMULATED, Entry, Results, version_range
+
+MARKER = "<!-- kdt-verification-results -->"
+
+TEXT = {
+    "zh": {
+        "none": "**尚无测试运行记录。**这次构建没有读到 kubedoctest 的结果文件（`scripts/test` 写入 "
+        "`.kubedoctest/results/`），所以本站不显示任何验证标记。",
+        "runs": "本次构建读到的测试运行：",
+        "run": "- {cluster}：{date}，Kubernetes {kubernetes}，模式 {versions}",
+        "offline_run": "- 仅离线检查：{date}，模式 {versions}",
+        SIMULATED: "模拟节点上的控制平面（kwok）",
+        REAL: "真实容器（kind）",
+        "counts": "| 结果 | 片段数 |\n|---|---:|",
+        "row": "| {what} | {n} |",
+        "c_real": "在真实容器上应用并检查",
+        "c_standin": "其中使用替身镜像",
+        "c_sim": "在模拟节点上的控制平面上应用并检查",
+        "c_partial": "其中部分验证",
+        "c_offline": "仅离线检查（解析和模式校验）",
+        "c_skipped": "未检查（见下文原因）",
+        "c_failed": "失败",
+        "pages": "| 页面 | 真实容器 | 模拟节点 | 仅离线 | 未检查 |\n|---|---:|---:|---:|---:|",
+        "why": "没有在集群上完整验证的片段和原因：",
+        "why_row": "- {reason}（{n} 个）：{ids}",
+        "standins": "在替身镜像上运行的片段：",
+    },
+    "en": {
+        "none": "**No test run is recorded.** This build read no kubedoctest results file (`scripts/test` "
+        "writes them to `.kubedoctest/results/`), so the site shows no verification badges.",
+        "runs": "Test runs this build read:",
+        "run": "- {cluster}: {date}, Kubernetes {kubernetes}, schemas {versions}",
+        "offline_run": "- offline checks only: {date}, schemas {versions}",
+        SIMULATED: "control plane with simulated nodes (kwok)",
+        REAL: "real containers (kind)",
+        "counts": "| outcome | snippets |\n|---|---:|",
+        "row": "| {what} | {n} |",
+        "c_real": "applied and checked on real containers",
+        "c_standin": "of which on stand-in images",
+        "c_sim": "applied and checked on a control plane with simulated nodes",
+        "c_partial": "of which partial",
+        "c_offline": "offline checks only (parse and schemas)",
+        "c_skipped": "not checked (reasons below)",
+        "c_failed": "failed",
+        "pages": "| page | real containers | simulated nodes | offline only | not checked |\n|---|---:|---:|---:|---:|",
+        "why": "Snippets not fully verified on a cluster, and why:",
+        "why_row": "- {reason} ({n}): {ids}",
+        "standins": "Snippets that ran on stand-in images:",
+    },
+}
+
+
+def _best_per_snippet(results: Results, lang: str) -> dict[str, list[Entry]]:
+    """{snippet id: its entries from every run} for the pages of one language."""
+    per: dict[str, list[Entry]] = defaultdict(list)
+    for e in results.entries:
+        if e.path.split("/")[1:2] == [lang] or f"/{lang}/" in e.path:
+            per[e.id].append(e)
+    return per
+
+
+def _reason(entries: list[Entry]) -> str:
+    for e in sorted(entries, key=lambda e: -e.strength):
+        reasons = e.partial_reasons + [f"image not available: {i}" for i in e.unavailable_images]
+        if reasons:
+            return "; ".join(reasons)
+    for e in entries:
+        for m in e.messages:
+            return m.split(": ", 1)[1] if ": " in m else m
+    return entries[0].status
+
+
+def render(results: Results, lang: str) -> str:
+    t = TEXT.get(lang, TEXT["en"])
+    if not results.runs:
+        return t["none"]
+    out = [t["runs"], ""]
+    for run in sorted(results.runs, key=lambda r: r.date):
+        versions = version_range(run.k8s_versions) or "-"
+        if run.provider == "none":
+            out.append(t["offline_run"].format(date=run.day, versions=versions))
+        else:
+            cluster = t[SIMULATED if run.simulated else REAL]
+            out.append(t["run"].format(cluster=cluster, date=run.day, kubernetes=run.kubernetes, versions=versions))
+    per = _best_per_snippet(results, lang)
+    counts: Counter[str] = Counter()
+    by_page: dict[str, Counter[str]] = defaultdict(Counter)
+    why: list[tuple[str, str]] = []
+    standins: list[str] = []
+    for sid, entries in sorted(per.items(), key=lambda kv: (kv[1][0].path, kv[1][0].line)):
+        best = max(entries, key=lambda e: (e.strength, e.fidelity != "partial"))
+        page = best.path
+        if any(e.status == "failed" for e in entries) and best.strength == 0:
+            counts["c_failed"] += 1
+            why.append((sid, _reason(entries)))
+            continue
+        category = {REAL: "c_real", SIMULATED: "c_sim", OFFLINE: "c_offline"}.get(best.strength, "c_skipped")
+        counts[category] += 1
+        by_page[page][category] += 1
+        if best.strength == REAL and best.standin_images:
+            counts["c_standin"] += 1
+            standins.append(f"- `{sid}`: {', '.join(best.standin_images)}")
+        if best.strength in (REAL, SIMULATED) and best.partial:
+            counts["c_partial"] += 1
+        if best.strength < REAL and (best.partial or best.strength <= OFFLINE):
+            why.append((sid, _reason(entries)))
+    out += ["", t["counts"]]
+    for key in ("c_real", "c_standin", "c_sim", "c_partial", "c_offline", "c_skipped", "c_failed"):
+        if counts[key] or key in ("c_real", "c_sim", "c_offline"):
+            out.append(t["row"].format(what=t[key], n=counts[key]))
+    out += ["", t["pages"]]
+    for page, c in sorted(by_page.items()):
+        out.append(f"| `{page}` | {c['c_real']} | {c['c_sim']} | {c['c_offline']} | {c['c_skipped']} |")
+    if standins:
+        out += ["", t["standins"], "", *standins]
+    if why:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for sid, reason in why:
+            grouped[reason].append(sid)
+        out += ["", t["why"], ""]
+        for reason, ids in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            listed = ", ".join(f"`{i}`" for i in ids)
+            out.append(t["why_row"].format(reason=reason, n=len(ids), ids=listed))
+    return "\n".join(out)
