@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 PREFIX = "kubedoctest:"
 FLAGS = {"skip"}
-KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output"}
+KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output", "no-requests"}
 REQUIREMENTS = {"kubelet", "external"}
 CONDITIONS = {"Available", "Ready", "Succeeded", "Complete", "Bound", "Pending", "Established", "Endpoints", "Exists"}
 MAX_TIMEOUT = 3600  # seconds: an hour per object or step is already far past any useful wait
@@ -49,6 +49,7 @@ class Directives:
     timeout: float | None = None  # seconds
     exit: int = 0
     output: str | None = None
+    no_requests: str | None = None  # why a workload fence declares no resources.requests
 
     def matches(self, version: str) -> bool:
         """Whether a Kubernetes version (e.g. "1.35") is in the k8s range (always, without one)."""
@@ -110,7 +111,16 @@ def _typed(d: dict[str, str]) -> Directives:
         timeout=float(_number(d, "timeout", 1, MAX_TIMEOUT)) if "timeout" in d else None,
         exit=_number(d, "exit", 0, 255) if "exit" in d else 0,
         output=d.get("output"),
+        no_requests=_reason(d, "no-requests"),
     )
+
+
+def _reason(d: dict[str, str], key: str) -> str | None:
+    if key not in d:
+        return None
+    if not d[key].strip():
+        raise DirectiveError(f'{key} needs the reason as its value, e.g. {key}="its requests come from the LimitRange"')
+    return d[key]
 
 
 def _number(d: dict[str, str], key: str, low: int, high: int) -> int:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import workload_requests
 from trees import pair, write
+
+from kubedoctest import directives
 
 POD = """\
 apiVersion: v1
@@ -86,3 +89,19 @@ def test_skipped_fences_and_objects_without_pods_are_not_read(tmp_path: Path):
     pair(tmp_path, "a.md", page, page)
 
     assert workload_requests.missing_requests(tmp_path) == []
+
+
+def test_a_fence_whose_directive_says_no_requests_is_exempt(tmp_path: Path):
+    page = '# A {#a}\n\n<!-- kubedoctest: no-requests="BestEffort on purpose" -->\n```yaml\n' + CRONJOB + "```\n"
+    pair(tmp_path, "a.md", page, page)
+
+    assert workload_requests.missing_requests(tmp_path) == []
+
+
+def test_the_no_requests_directive_needs_its_reason():
+    assert directives.parse('no-requests="from the LimitRange"').no_requests == "from the LimitRange"
+    assert directives.parse('expect="pod/x Ready"').no_requests is None
+    with pytest.raises(directives.DirectiveError, match="no-requests needs the reason"):
+        directives.parse('no-requests=""')
+    with pytest.raises(directives.DirectiveError, match="'no-requests' needs a value"):
+        directives.parse("no-requests")

@@ -132,7 +132,7 @@ def missing_requests(root: Path) -> list[str]:
     found = []
     seen: set[str] = set()
     for page, snippet in page_snippets(root):
-        exempt = getattr(snippet.directives, "no_requests", None)
+        exempt = snippet.directives.no_requests
         for c in containers(page, snippet):
             missing = [r for r in ("cpu", "memory") if r not in c.requests]
             if not missing or exempt:
