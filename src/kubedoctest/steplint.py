@@ -110,9 +110,10 @@ def problems(text: str) -> list[Problem]:
 
 
 def _command(c: shell.Command) -> list[Problem]:
+    declared = c.words[1:] if c.name in ("export", "declare", "readonly", "local", "typeset") else []
     out = [
         Problem(c.line, "context", f"{a.split('=')[0]}= sets another kubeconfig")
-        for a in c.assignments
+        for a in [*c.assignments, *declared]
         if a.startswith("KUBECONFIG=")
     ]
     for op, target in c.redirects:

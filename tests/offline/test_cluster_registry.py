@@ -1,0 +1,134 @@
+"""The cluster registry is written atomically, read tolerantly, and gc never loses a live cluster;
+signals stop the work but never the cleanup."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kubedoctest.cluster import processes, provider
+from kubedoctest.cluster.existing import ExistingProvider
+from kubedoctest.cluster.kwok import KwokProvider
+from kubedoctest.live import signals
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("KUBEDOCTEST_CACHE", str(tmp_path / "cache"))
+    # kind's gc asks Docker first (slow, and not what these tests are about)
+    monkeypatch.setattr(provider, "provider_classes", lambda: [KwokProvider, ExistingProvider])
+    return tmp_path
+
+
+def dead_pid() -> int:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
+
+
+def test_a_reader_never_sees_a_half_written_entry_while_it_is_rewritten():
+    stop = threading.Event()
+    pids = list(range(1, 400))
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            processes.register("busy", Path("/tmp/x"), pids[: 1 + n % 300], os.getpid())
+            n += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        reads = 0
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            for entry in processes.entries():
+                assert entry.data is not None, entry.problem
+                reads += 1
+    finally:
+        stop.set()
+        t.join()
+    assert reads > 50
+
+
+def test_gc_removes_a_dead_owners_cluster_and_folder_but_not_a_live_one(cache: Path):
+    dead_folder, live_folder = cache / "dead", cache / "live"
+    dead_folder.mkdir()
+    live_folder.mkdir()
+    processes.register("dead", dead_folder, [], dead_pid(), "kwok")
+    processes.register("live", live_folder, [], os.getpid(), "kwok")
+    logged: list[str] = []
+    removed = processes.gc(logged.append)
+    assert removed == ["dead"]
+    assert not dead_folder.exists() and live_folder.exists()
+    assert processes.read("live") is not None and processes.read("dead") is None
+    assert any("'dead'" in m for m in logged)
+
+
+def test_gc_keeps_an_unreadable_entry_while_its_writer_may_be_alive_and_removes_an_old_one():
+    young = processes.registry_dir() / "young.json"
+    young.write_text('{"name": "young", "fol')
+    old = processes.registry_dir() / "old.json"
+    old.write_text("")
+    past = time.time() - processes.UNREADABLE_GRACE - 5
+    os.utime(old, (past, past))
+    logged: list[str] = []
+    processes.gc(logged.append)
+    assert young.exists()
+    assert not old.exists()
+    assert any("unreadable registry entry" in m and "old.json" in m for m in logged)
+
+
+def test_entries_of_other_provider_types_are_left_to_their_own_gc(cache: Path):
+    folder = cache / "other"
+    folder.mkdir()
+    processes.register("someone", folder, [], dead_pid(), "no-such-provider")
+    assert processes.gc(lambda m: None) == []
+    assert folder.exists()
+
+
+def test_a_registry_write_leaves_no_temporary_file():
+    processes.register("a", None, [], os.getpid())
+    assert [p.name for p in processes.registry_dir().iterdir()] == ["a.json"]
+    assert json.loads((processes.registry_dir() / "a.json").read_text())["owner"] == os.getpid()
+
+
+def test_a_signal_during_teardown_is_held_until_the_teardown_is_done():
+    steps: list[str] = []
+    with pytest.raises(signals.Terminated):
+        with signals.armed():
+            with signals.shielded():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                steps.append("teardown finished")
+    assert steps == ["teardown finished"]
+
+
+def test_an_interrupted_create_is_followed_by_delete_and_the_interruption_is_raised():
+    calls: list[str] = []
+
+    def create() -> None:
+        calls.append("create")
+        raise KeyboardInterrupt()
+
+    def delete() -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C during the cleanup
+        time.sleep(0.05)
+        calls.append("deleted")
+
+    with pytest.raises(KeyboardInterrupt), signals.armed():
+        signals.guarded(create, delete, calls.append)
+    assert calls == ["create", "deleted"]
+
+
+def test_sigterm_is_an_interruption_every_front_end_handles():
+    assert issubclass(signals.Terminated, KeyboardInterrupt)
+    assert str(signals.Terminated()) == "stopped by SIGTERM"

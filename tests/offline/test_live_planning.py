@@ -1,0 +1,76 @@
+"""Planning a live run is pure: which pages go live, which run alone, their namespaces and order."""
+
+from __future__ import annotations
+
+from kubedoctest.live import planning
+from kubedoctest.model import Manifest, Origin, Prepared, Result, Snippet, Status
+
+CLUSTER_SCOPED = {"PersistentVolume", "StorageClass", "Namespace", "ClusterRole"}
+
+
+def scope(api_version: str, kind: str) -> bool | None:
+    if kind == "Unserved":
+        return None
+    return kind not in CLUSTER_SCOPED
+
+
+def item(page: str, line: int, *objs: dict, status: Status = Status.PASSED, language: str = "yaml") -> Prepared:
+    s = Snippet(page, line, language, "x", [Origin(line + 1)])
+    manifests = [Manifest(o) for o in objs]
+    return Prepared(s, manifests, Result(s, status, "static"))
+
+
+def obj(kind: str, name: str = "a", **extra) -> dict:
+    return {"apiVersion": "v1", "kind": kind, "metadata": {"name": name, **extra.pop("metadata", {})}, **extra}
+
+
+def test_pages_with_cluster_wide_names_run_alone_and_the_others_in_parallel():
+    prepared = [
+        item("docs/zh/a.md", 3, obj("ConfigMap")),
+        item("docs/zh/storage.md", 3, obj("StorageClass")),
+        item("docs/zh/storage.md", 9, obj("PersistentVolumeClaim")),
+        item("docs/zh/own-ns.md", 3, obj("ConfigMap", metadata={"namespace": "monitoring"})),
+        item("docs/zh/nodeport.md", 3, obj("Service", spec={"ports": [{"port": 80, "nodePort": 30080}]})),
+        item("docs/zh/runbooks/r.md", 3, language="bash"),
+        item("docs/zh/b.md", 3, obj("Unserved")),
+    ]
+    plan = planning.plan(prepared, "abc123", scope)
+    assert [p.page for p in plan.exclusive] == [
+        "docs/zh/storage.md",
+        "docs/zh/own-ns.md",
+        "docs/zh/nodeport.md",
+        "docs/zh/runbooks/r.md",
+    ]
+    assert [p.page for p in plan.parallel] == ["docs/zh/a.md", "docs/zh/b.md"]
+    reasons = {p.page: p.reasons for p in plan.exclusive}
+    assert reasons["docs/zh/storage.md"] == ["StorageClass/a is cluster-scoped"]
+    assert "names its own namespace" in reasons["docs/zh/own-ns.md"][0]
+    assert "fixed nodePort" in reasons["docs/zh/nodeport.md"][0]
+    assert "runbook steps" in reasons["docs/zh/runbooks/r.md"][0]
+
+
+def test_pages_with_nothing_to_apply_keep_their_offline_results_and_get_no_namespace():
+    failed = item("docs/zh/a.md", 3, obj("ConfigMap"), status=Status.FAILED)
+    empty = item("docs/zh/b.md", 3)
+    plan = planning.plan([failed, empty], "abc123", scope)
+    assert plan.exclusive == [] and plan.parallel == []
+    assert plan.offline_only == [failed, empty]
+
+
+def test_each_page_gets_a_valid_namespace_of_its_own_named_after_run_index_and_page():
+    prepared = [item(f"docs/zh/{'very-long-' * 8}{i}.md", 3, obj("ConfigMap")) for i in range(3)]
+    plan = planning.plan(prepared, "abc123", scope)
+    names = [p.namespace for p in plan.parallel]
+    assert len(set(names)) == 3
+    for n in names:
+        assert n.startswith("kdt-abc123-") and len(n) <= 63 and not n.endswith("-")
+    assert planning.namespace_for("abc123", 7, "docs/zh/concepts/Pod.md") == "kdt-abc123-7-docs-zh-concepts-pod-md"
+
+
+def test_a_page_keeps_its_items_in_page_order_and_pages_keep_the_order_they_came_in():
+    prepared = [item("docs/zh/b.md", 9, obj("ConfigMap")), item("docs/zh/a.md", 3, obj("ConfigMap")),
+                item("docs/zh/b.md", 3, obj("ConfigMap"))]  # fmt: skip
+    plan = planning.plan(prepared, "r", scope)
+    assert [p.page for p in plan.parallel] == ["docs/zh/b.md", "docs/zh/a.md"]
+    assert [p.snippet.line for p in plan.parallel[0].items] == [9, 3]
+    assert [p.index for p in plan.parallel] == [0, 1]
