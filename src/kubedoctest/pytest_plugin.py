@@ -127,8 +127,6 @@ class SnippetItem(pytest.Item):
         if isinstance(excinfo.value, SnippetFailure):
             r = excinfo.value.result
             return "\n".join(r.messages) + f"\n(stage: {r.stage})"
-        if isinstance(excinfo.value, PipelineFailure):
-            return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -139,10 +137,6 @@ class SnippetFailure(Exception):
     def __init__(self, result: Result):
         super().__init__(result.messages[0] if result.messages else result.snippet.id)
         self.result = result
-
-
-class PipelineFailure(Exception):
-    """The pipeline itself failed (a cluster that cannot start): one error, then the session stops."""
 
 
 class _State:
@@ -166,7 +160,7 @@ class _State:
 
     def result(self, item: SnippetItem) -> Result:
         if self.failure is not None:
-            raise PipelineFailure(self.failure)
+            pytest.fail(self.failure, pytrace=False)
         if item.page not in self.done_pages:
             # Without xdist every selected page runs at once (pages in parallel, --jobs); under
             # xdist the pages this worker was given arrive one at a time.
@@ -176,10 +170,11 @@ class _State:
             try:
                 for r in self.pipeline().run(lambda i: i in ids):
                     self.results[r.snippet.id] = r
-            except (InputError, Exception) as e:  # the pipeline itself: once, then stop
-                self.failure = f"kubedoctest: the snippets could not be checked: {e}"
+            except Exception as e:  # the pipeline itself (a cluster that cannot start): once, then stop
+                reason = str(e) if isinstance(e, InputError) else f"internal error: {type(e).__name__}: {e}"
+                self.failure = f"kubedoctest: the snippets could not be checked: {reason}"
                 item.session.shouldfail = self.failure
-                raise PipelineFailure(self.failure) from None
+                pytest.fail(self.failure, pytrace=False)
             self.done_pages |= pages
         return self.results[item.snippet_id]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
+
+from kubedoctest import pytest_plugin as plugin
 
 from .support import BAD, GOOD, VERSIONS, line_of
 
@@ -13,6 +16,7 @@ from .support import BAD, GOOD, VERSIONS, line_of
 ARGS = ["-p", "kubedoctest.pytest_plugin", "-p", "no:cacheprovider"]
 ARGS += ["--kubedoctest", "--kubedoctest-path", "docs", "--kubedoctest-cluster", "none"]
 ARGS += [arg for v in VERSIONS for arg in ("--kubedoctest-k8s-version", v)]
+VERSION_ARGS_CLI = [arg for v in VERSIONS for arg in ("--k8s-version", v)]
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +125,149 @@ def test_pytest_counts_the_snippet_items_as_collected(pytester):
     project(pytester, BAD)
     result = pytester.runpytest(*ARGS, "-k", bad_id("wrong-type.md"))
     result.stdout.fnmatch_lines(["collected 23 items / 22 deselected / 1 selected"])
+
+
+def two_fence_project(pytester: pytest.Pytester) -> None:
+    """A page including a Markdown file that holds two fences (ids page:3 and page:3#2), and a
+    page with two collect errors on one line."""
+    pytester.makefile(".yml", mkdocs="markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [snippets]\n")
+    (pytester.path / "snippets").mkdir()
+    (pytester.path / "snippets" / "shared.md").write_text(
+        "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n```\n\n"
+        "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  x: '1'\n  x: '2'\n```\n",
+        encoding="utf-8",
+    )
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "page.md").write_text('# Page\n\n--8<-- "shared.md"\n', encoding="utf-8")
+    (pytester.path / "docs" / "errors.md").write_text(
+        '# Errors\n\n<!-- kubedoctest: colour="red" --> trailing\n```yaml\na: 1\n```\n',
+        encoding="utf-8",
+    )
+    pytester.makeini("[pytest]\n")
+
+
+def test_an_included_file_with_two_fences_gives_two_items_with_the_page_line_and_no_internal_error(pytester):
+    two_fence_project(pytester)
+    result = pytester.runpytest(*ARGS, "-p", "no:randomly")
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(passed=1, failed=2, skipped=1)
+    result.stdout.fnmatch_lines(["docs/page.md:3 (snippets/shared.md:15): duplicate key 'x'*"])
+
+
+def test_the_items_carry_their_page_and_line_as_fields(pytester):
+    two_fence_project(pytester)
+    items, _ = pytester.inline_genitems(*ARGS)
+    assert sorted((i.page, i.line, i.name) for i in items) == [
+        ("docs/errors.md", 3, "docs/errors.md:3"),
+        ("docs/errors.md", 4, "docs/errors.md:4"),
+        ("docs/page.md", 3, "docs/page.md:3"),
+        ("docs/page.md", 3, "docs/page.md:3#2"),
+    ]
+    assert {i.reportinfo()[1] for i in items if i.page == "docs/page.md"} == {2}
+
+
+def test_the_cli_and_pytest_count_the_same_items_on_the_same_input(pytester, capsys, monkeypatch):
+    from kubedoctest import cli
+
+    two_fence_project(pytester)
+    monkeypatch.chdir(pytester.path)
+    code = cli.main(["check", "docs", "--cluster", "none", "--format", "json", *VERSION_ARGS_CLI])
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert code == 1
+    result = pytester.runpytest(*ARGS)
+    result.assert_outcomes(passed=summary["passed"], failed=summary["failed"], skipped=summary["skipped"])
+    # the two collect errors at docs/errors.md:3 are one failed item in both
+    assert summary == {"total": 4, "passed": 1, "failed": 2, "skipped": 1}
+
+
+def test_a_pipeline_failure_is_one_error_with_its_reason_and_the_run_fails(pytester):
+    project(pytester, GOOD)
+    args = [a for a in ARGS if a != "none"]
+    args[args.index("--kubedoctest-cluster") + 1 : args.index("--kubedoctest-cluster") + 1] = ["existing"]
+    result = pytester.runpytest(*args, "--kubedoctest-kubeconfig", str(pytester.path / "no-such-kubeconfig"))
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("errors") == 1 and "passed" not in outcomes and "failed" not in outcomes
+    result.stdout.fnmatch_lines(["*kubedoctest: the snippets could not be checked: *"])
+    assert "KeyError" not in result.stdout.str()
+
+
+def test_the_plugin_honours_cluster_timeout_jobs_and_paths_from_pyproject(pytester):
+    project(pytester, GOOD)
+    pytester.makepyprojecttoml(
+        '[tool.kubedoctest]\npaths = "docs"\ncluster = "none"\ntimeout = 5\njobs = 2\nk8s-versions = ["1.31", "1.35"]\n'
+    )
+    items, _ = pytester.inline_genitems("-p", "kubedoctest.pytest_plugin", "--kubedoctest")
+    settings = items[0].config.stash[plugin._SETTINGS]
+    assert (settings.paths, settings.cluster, settings.timeout, settings.jobs) == (["docs"], "none", 5.0, 2)
+    result = pytester.runpytest("-p", "kubedoctest.pytest_plugin", "-p", "no:cacheprovider", "--kubedoctest")
+    result.assert_outcomes(passed=30, skipped=8)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("timeout = -5", "timeout must be a number of seconds above 0 and at most 3600: got -5"),
+        ("timeout = nan", "timeout must be a number of seconds above 0 and at most 3600: got nan"),
+        ("jobs = 0", "jobs must be a whole number from 1 to 64: got 0"),
+        ('cluster = "kwk"', "cluster must be one of none, kwok, kind, existing, auto: got 'kwk'"),
+        ("paths = 3", "paths must be a path or a list of paths"),
+    ],
+)
+def test_a_bad_pyproject_setting_is_a_usage_error_naming_the_key(pytester, toml, message):
+    project(pytester, GOOD)
+    pytester.makepyprojecttoml(f"[tool.kubedoctest]\n{toml}\n")
+    result = pytester.runpytest("-p", "kubedoctest.pytest_plugin", "--kubedoctest")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*[[]tool.kubedoctest[]] {message}*"])
+
+
+def test_the_default_cluster_is_the_same_for_the_plugin_and_the_cli(pytester):
+    from kubedoctest import cli, config
+
+    project(pytester, GOOD)
+    items, _ = pytester.inline_genitems("-p", "kubedoctest.pytest_plugin", "--kubedoctest")
+    assert items[0].config.stash[plugin._SETTINGS].cluster == config.DEFAULT_CLUSTER == "auto"
+    assert f"default: {config.DEFAULT_CLUSTER}" in cli._parser()._subparsers._group_actions[0].choices["check"].format_help()
+
+
+def test_under_xdist_each_snippet_runs_once_and_pages_are_not_split(pytester):
+    project(pytester, GOOD)
+    out = pytester.path / "results.json"
+    result = pytester.runpytest(*ARGS, "-p", "xdist.plugin", "-n", "2", "-v", "--kubedoctest-results", str(out))
+    result.assert_outcomes(passed=30, skipped=8)
+    ran = [line for line in result.outlines if line.startswith("[gw")]
+    assert len(ran) == 38
+    workers: dict[str, set[str]] = {}
+    for line in ran:
+        worker, _, rest = line.partition("]")
+        nodeid = rest.split()[-1]
+        workers.setdefault(nodeid.rsplit(":", 1)[0], set()).add(worker)
+    assert all(len(w) == 1 for w in workers.values()), workers
+    assert len({w for ws in workers.values() for w in ws}) == 2
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["summary"] == {"total": 38, "passed": 30, "failed": 0, "skipped": 8}
+    assert doc["run"]["provider"] == "none"
+
+
+def test_shards_split_the_pages_deterministically_and_together_cover_every_item(pytester):
+    project(pytester, GOOD)
+    seen: list[str] = []
+    for k in (1, 2, 3):
+        result = pytester.runpytest(*ARGS, "--collect-only", "-q", "--kubedoctest-shard", f"{k}/3")
+        ids = [line for line in result.outlines if line.startswith("docs/")]
+        again = pytester.runpytest(*ARGS, "--collect-only", "-q", "--kubedoctest-shard", f"{k}/3")
+        assert ids == [line for line in again.outlines if line.startswith("docs/")]
+        assert ids
+        seen += ids
+    assert len(seen) == len(set(seen)) == 38
+
+
+def test_the_results_file_has_one_entry_per_item(pytester):
+    project(pytester, BAD)
+    out = pytester.path / "out" / "results.json"
+    pytester.runpytest(*ARGS, "--kubedoctest-results", str(out))
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["summary"]["failed"] == 19 and doc["summary"]["total"] == 23
+    assert {e["id"] for e in doc["snippets"]} == {e["id"] for e in doc["snippets"] if e["path"].startswith("docs/")}
+    assert all(len(e["hash"]) == 64 for e in doc["snippets"])
