@@ -74,14 +74,29 @@ def build_info(version: str = KUBERNETES) -> dict:
         return {}
 
 
+def go_timeout() -> float:
+    """Seconds one go command may take (a cold Kubernetes build is about 10 minutes on 2 cores)."""
+    try:
+        return max(60.0, float(os.environ.get("KUBEDOCTEST_GO_TIMEOUT", "3600")))
+    except ValueError:
+        return 3600.0
+
+
 def _go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, str]) -> str:
     command = ["go", *args]
     log(f"$ {' '.join(command)}  (in {cwd})")
     try:
-        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=go_timeout()
+        )
     except FileNotFoundError:
         raise BuildError(
             "failed to build the control plane: the go command is not installed; install Go 1.26 or newer"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise BuildError(
+            f"failed to build: command {' '.join(command)!r} did not finish within {go_timeout():g} s "
+            "(KUBEDOCTEST_GO_TIMEOUT sets the limit)"
         ) from None
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
@@ -106,7 +121,13 @@ def _ldflags() -> str:
     return " ".join(flags)
 
 
-def _kubernetes(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
+CONTROL_PLANE = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl")
+NODE = ("kubelet", "kubeadm", "kube-proxy", "kubectl")  # what a kind node image adds
+
+
+def _kubernetes(
+    work: Path, out: Path, log: Callable[[str], None], env: dict[str, str], commands: tuple[str, ...] = CONTROL_PLANE
+) -> None:
     work.mkdir(parents=True, exist_ok=True)
     info = json.loads(_go(["mod", "download", "-json", f"k8s.io/kubernetes@v{KUBERNETES}"], work, log, env))
     staging = _STAGING.findall(Path(info["GoMod"]).read_text())
@@ -117,7 +138,6 @@ def _kubernetes(work: Path, out: Path, log: Callable[[str], None], env: dict[str
     (work / "go.mod").write_text(
         f"module kubedoctest.local/controlplane\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes v{KUBERNETES}\n\nreplace (\n{replaces}\n)\n"
     )
-    commands = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"]
     packages = [f"k8s.io/kubernetes/cmd/{c}" for c in commands]
     _go(["get", *(f"{p}@v{KUBERNETES}" for p in packages)], work, log, env)
     _go(
@@ -171,6 +191,15 @@ def _kind(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]
     (work / "go.mod").write_text("module kubedoctest.local/kind\n\ngo 1.26.0\n")
     _go(["get", f"sigs.k8s.io/kind@v{KIND}"], work, log, env)
     _go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "kind"), "sigs.k8s.io/kind"], work, log, env)
+
+
+def build_kubernetes(out: Path, commands: tuple[str, ...], log: Callable[[str], None] = print) -> None:
+    """Build Kubernetes commands of the pinned release (same wrapper module, same version stamping)."""
+    if shutil.which("go") is None:
+        raise BuildError("failed to build Kubernetes: the go command is not installed; install Go 1.26 or newer")
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+    _kubernetes(cache_root() / "build" / "kubernetes", out, log, env, commands)
 
 
 def build(force: bool = False, log: Callable[[str], None] = print) -> dict:

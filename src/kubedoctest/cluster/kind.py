@@ -1,107 +1,319 @@
-"""kind (Kubernetes in Docker) through pytest-kind's KindCluster: full fidelity, needs Docker and a node image."""
+"""kind (Kubernetes in Docker): full fidelity, with real containers. Driven through the kind binary.
+
+The node image is the one `kubedoctest cluster build --provider kind` builds here
+(kubedoctest/node:v<version>, with a bridge CNI baked in and every system image preloaded), or
+kind's published image where the host can pull it (the GitHub workflow's stock path; KUBEDOCTEST_KIND_IMAGE
+chooses another). Every cluster is registered before it is created, so an interrupted run's
+containers are removed by its own cleanup or by `kubedoctest cluster gc`.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
-from .build import bin_dir
+from . import build, docker, processes
+from .nodeimage import IMAGE as BUILT_IMAGE
+from .nodeimage import components
+from .nodeimage import files as node_files
+from .nodeimage.images import RECIPE_LABEL
 from .provider import Provider, ProviderError
 
-# The node image that kind v0.33.0 (the version `kubedoctest cluster build` builds) defaults to.
-NODE_IMAGE = "kindest/node:v1.37.0"
-HOW = (
-    "on a machine with internet, `docker pull {image}` then `docker save {image} -o node.tar`; "
-    "here, `docker load -i node.tar`; or run with --cluster kwok"
-)
+# kind v0.33.0's own image for Kubernetes 1.37, pinned by digest (the stock path, with internet).
+STOCK_IMAGE = "kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5"
+CLUSTER_LABEL = "io.x-k8s.kind.cluster"  # kind labels its node containers with the cluster name
+PREFIX = "kubedoctest-"
+CREATE_TIMEOUT = 600.0
+READY_TIMEOUT = 300.0
 
 
-def _docker(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=False)
+def cgroup_v1() -> bool:
+    return not Path("/sys/fs/cgroup/cgroup.controllers").exists()
+
+
+def kind_binary() -> Path | None:
+    built = build.bin_dir() / "kind"
+    if built.is_file():
+        return built
+    found = shutil.which("kind")
+    return Path(found) if found else None
+
+
+def default_image() -> str:
+    """KUBEDOCTEST_KIND_IMAGE, else the image built here when Docker has it, else kind's own."""
+    chosen = os.environ.get("KUBEDOCTEST_KIND_IMAGE")
+    if chosen:
+        return chosen
+    if docker.available() is None and docker.image_labels(BUILT_IMAGE) is not None:
+        return BUILT_IMAGE
+    return STOCK_IMAGE
+
+
+def config(image_is_ours: bool, v1: bool) -> str:
+    """The kind cluster config: one node; on our image a bridge CNI (kindnet cannot be had here) and
+    the etcd we built; on a cgroup v1 host the kubelet's failCgroupV1 turned off."""
+    lines = ["kind: Cluster", "apiVersion: kind.x-k8s.io/v1alpha4"]
+    if image_is_ours:
+        lines += ["networking:", "  disableDefaultCNI: true"]
+    patches = []
+    if image_is_ours:
+        from .nodeimage import ETCD_TAG
+
+        patches.append(f"kind: ClusterConfiguration\netcd:\n  local:\n    imageTag: {ETCD_TAG}\n")
+    if v1:
+        patches.append("kind: KubeletConfiguration\nfailCgroupV1: false\n")
+    if patches:
+        lines.append("kubeadmConfigPatches:")
+        for p in patches:
+            lines.append("- |")
+            lines += [f"  {line}" for line in p.rstrip().splitlines()]
+    return "\n".join(lines) + "\n"
 
 
 class KindProvider(Provider):
     name = "kind"
     simulated = False
 
-    def __init__(self, image: str = NODE_IMAGE, log=lambda m: None):
-        self.image = image
+    def __init__(self, image: str | None = None, log: Callable[[str], None] = lambda m: None, name: str | None = None):
+        self.image = image or default_image()
         self.log = log
-        self.cluster_name = f"kubedoctest-{uuid.uuid4().hex[:6]}"
-        self.cluster = None
-        self.workdir: Path | None = None
+        self.cluster_name = name or f"{PREFIX}{uuid.uuid4().hex[:6]}"
+        self.folder: Path | None = None
+        self._kubeconfig: Path | None = None
+        self._notes: list[str] = []
+        kubectl = build.bin_dir() / "kubectl"
+        self.kubectl = kubectl if kubectl.is_file() else None
+
+    # -- what it is ------------------------------------------------------------------------------
 
     @property
     def version(self) -> str:
-        return NODE_IMAGE.rsplit(":v", 1)[1]
+        tag = self.image.split("@", 1)[0].rsplit(":", 1)[-1]
+        return tag.removeprefix("v")
 
     @property
     def kubeconfig(self) -> Path:
-        if self.cluster is None:
+        if self._kubeconfig is None:
             raise ProviderError("the kind cluster is not running")
-        return Path(self.cluster.kubeconfig_path)
+        return self._kubeconfig
 
-    def kind_binary(self) -> Path | None:
-        found = shutil.which("kind")
-        if found:
-            return Path(found)
-        built = bin_dir() / "kind"
-        return built if built.is_file() else None
+    def image_is_ours(self) -> bool:
+        labels = docker.image_labels(self.image) or {}
+        return RECIPE_LABEL in labels
+
+    def describe(self) -> str:
+        where = "node image built here" if self.image == BUILT_IMAGE else f"node image {self.image}"
+        return f"kind {self.version} ({self.cluster_name}, real containers, {where})"
+
+    def notes(self) -> list[str]:
+        return list(self._notes)
 
     def unavailable(self) -> str | None:
-        if shutil.which("docker") is None:
-            return "Docker is not installed (kind runs its nodes as Docker containers)"
-        try:
-            info = _docker("info", "--format", "{{.ServerVersion}}", timeout=15)
-        except subprocess.TimeoutExpired:
-            return "Docker did not answer within 15 s"
-        if info.returncode != 0:
-            last = (info.stderr or info.stdout).strip().splitlines()[-1:] or [""]
-            return f"Docker is not running: {last[0]}"
-        if self.kind_binary() is None:
-            return "the kind command is not installed: `go install sigs.k8s.io/kind@v0.33.0`"
-        if _docker("image", "inspect", self.image).returncode != 0:
-            return f"kind's node image {self.image} is not present and would have to be pulled: " + HOW.format(
-                image=self.image
-            )
+        reason = docker.available()
+        if reason:
+            return reason
+        if kind_binary() is None:
+            return "the kind command is not built: run `kubedoctest cluster build --provider kind`"
+        _, problem = docker.runtime_workaround()
+        if problem:
+            return problem
+        if docker.image_labels(self.image) is None:
+            if self.image == STOCK_IMAGE:
+                return (
+                    f"no kind node image here: build one with `kubedoctest cluster build --provider kind` "
+                    f"(from Debian packages and Go modules), or pull kind's own ({STOCK_IMAGE})"
+                )
+            return f"kind's node image {self.image} is not present: build it with `kubedoctest cluster build --provider kind`"
         return None
+
+    # -- life ------------------------------------------------------------------------------------
+
+    def _run(self, args: list[str], timeout: float, what: str) -> str:
+        command = [str(kind_binary()), *args]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, check=False, start_new_session=True
+            )
+        except subprocess.TimeoutExpired:
+            raise ProviderError(
+                f"failed to {what}: command {' '.join(command)!r} did not finish within {timeout:g} s"
+            ) from None
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-20:])
+            raise ProviderError(
+                f"failed to {what}: command {' '.join(command)!r} failed with exit code {done.returncode}:\n{tail}"
+            )
+        return done.stdout + done.stderr
 
     def create(self) -> None:
         reason = self.unavailable()
-        if reason and "node image" in reason:
-            pulled = _docker("pull", self.image, timeout=300)
-            if pulled.returncode != 0:
-                last = (pulled.stderr or pulled.stdout).strip().splitlines()[-1:] or [""]
-                raise ProviderError(
-                    f"failed to create kind cluster: cannot pull node image {self.image}: {last[0]}; "
-                    + HOW.format(image=self.image)
-                )
-            reason = self.unavailable()
         if reason:
             raise ProviderError(f"failed to create kind cluster: {reason}")
-        from pytest_kind import KindCluster
+        note, _ = docker.runtime_workaround()
+        if note:
+            self._notes.append(note)
+            self.log(f"kubedoctest: {note}")
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
+        processes.register(
+            self.cluster_name, self.folder, [], os.getpid(), self.name, extra={"cluster": self.cluster_name}
+        )
+        ours = self.image_is_ours()
+        v1 = cgroup_v1()
+        if v1:
+            self._notes.append("cgroup v1 host: the kind config sets the kubelet's failCgroupV1: false")
+        if ours:
+            self._notes.append(f"node image {self.image} built here from Debian packages and Go modules; bridge CNI")
+        cfg = self.folder / "kind.yaml"
+        cfg.write_text(config(ours, v1))
+        kubeconfig = self.folder / "kubeconfig"
+        start = time.monotonic()
+        self.log(f"kubedoctest: creating kind cluster {self.cluster_name} from {self.image}")
+        out = self._run(
+            ["create", "cluster", "--name", self.cluster_name, "--image", self.image, "--config", str(cfg),
+             "--kubeconfig", str(kubeconfig), "--wait", "0s"],
+            CREATE_TIMEOUT,
+            f"create kind cluster {self.cluster_name}",
+        )  # fmt: skip
+        (self.folder / "kind-create.log").write_text(out)
+        self._kubeconfig = kubeconfig
+        self._wait_ready()
+        self.log(f"kubedoctest: kind cluster {self.cluster_name} ready in {time.monotonic() - start:.1f} s")
 
-        kind = self.kind_binary()
-        self.cluster = KindCluster(self.cluster_name, image=self.image, kind_path=kind)
-        self.workdir = Path(self.cluster.path)
-        try:
-            self.cluster.create()
-        except Exception as e:
-            self.delete()
-            raise ProviderError(f"failed to create kind cluster {self.cluster_name}: {e}") from None
+    def _kubectl(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        kubectl = str(self.kubectl or shutil.which("kubectl") or "kubectl")
+        return subprocess.run(
+            [kubectl, "--kubeconfig", str(self.kubeconfig), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout + 15,
+            check=False,
+        )
+
+    def _wait_ready(self) -> None:
+        """Node Ready, CoreDNS and the local-path provisioner available, a default StorageClass."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        checks = [
+            ("wait", "--for=condition=Ready", "node", "--all"),
+            ("-n", "kube-system", "rollout", "status", "deployment/coredns"),
+            ("-n", "local-path-storage", "rollout", "status", "deployment/local-path-provisioner"),
+        ]
+        for check in checks:
+            while True:
+                left = deadline - time.monotonic()
+                done = self._kubectl(*check, f"--timeout={max(1, int(left))}s", timeout=max(1, left))
+                if done.returncode == 0:
+                    break
+                if time.monotonic() >= deadline:
+                    raise ProviderError(
+                        f"failed to create kind cluster {self.cluster_name}: `kubectl {' '.join(check)}` "
+                        f"did not succeed within {READY_TIMEOUT:g} s: {(done.stdout + done.stderr).strip()[-400:]}\n"
+                        + self.diagnostics()
+                    )
+                time.sleep(2)  # the object may not exist yet (kind applies the storage manifest last)
+        classes = self._kubectl("get", "storageclass", "-o", "jsonpath={.items[*].metadata.annotations}")
+        if "is-default-class" not in classes.stdout:
+            raise ProviderError(
+                f"failed to create kind cluster {self.cluster_name}: no default StorageClass\n" + self.diagnostics()
+            )
+
+    def diagnostics(self) -> str:
+        """What a person needs to see when the cluster does not come up."""
+        parts = []
+        pods = self._kubectl("get", "pods", "-A", "-o", "wide")
+        parts.append("pods:\n" + (pods.stdout + pods.stderr).strip())
+        events = self._kubectl("get", "events", "-A", "--sort-by=.lastTimestamp")
+        parts.append("events:\n" + "\n".join((events.stdout + events.stderr).strip().splitlines()[-15:]))
+        node = f"{self.cluster_name}-control-plane"
+        journal = docker.run("exec", node, "journalctl", "-u", "kubelet", "-u", "containerd", "--no-pager", "-n", "25",
+                             timeout=30, check=False)  # fmt: skip
+        parts.append("kubelet and containerd:\n" + journal.strip())
+        return "\n".join(parts)
+
+    def prepare_images(self, images: list[str]):
+        """Load the run's workload images into the node: real ones, or stand-ins; see standins.py."""
+        from . import standins
+
+        preloaded = {f"registry.k8s.io/pause:{components.PAUSE}", node_files.HELPER_IMAGE}
+        plan = standins.prepare(images, preloaded, self.log)
+        load = plan.real + sorted(plan.standin)
+        if load:
+            self._run(
+                ["load", "docker-image", "--name", self.cluster_name, *load], 900, "load images into the kind node"
+            )
+        if plan.standin or plan.unavailable:
+            self._notes.append(plan.describe())
+        return plan
 
     def delete(self) -> None:
-        if self.cluster is not None:
+        problems = []
+        if self.folder is not None and kind_binary() is not None:
             try:
-                self.cluster.delete()
-            except Exception as e:  # still remove our files
-                self.log(f"kubedoctest: kind delete failed: {e}")
-            self.cluster = None
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            parent = self.workdir.parent
-            if parent.name == ".pytest-kind" and not any(parent.iterdir()):
-                parent.rmdir()
-            self.workdir = None
+                self._run(["delete", "cluster", "--name", self.cluster_name, "--kubeconfig", str(self.folder / "kubeconfig")],
+                          180, f"delete kind cluster {self.cluster_name}")  # fmt: skip
+            except ProviderError as e:
+                problems.append(str(e))
+        left = containers(self.cluster_name)
+        if left:
+            docker.run("rm", "-f", "-v", *left, timeout=120, check=False)
+            if containers(self.cluster_name):
+                problems.append(f"containers {', '.join(left)} remain; remove them with `docker rm -f`")
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            if self.folder.exists():
+                problems.append(f"cannot remove {self.folder}")
+            else:
+                processes.unregister(self.cluster_name)
+                self.folder = None
+        self._kubeconfig = None
+        if problems:
+            raise ProviderError("failed to delete kind cluster " + self.cluster_name + ": " + "; ".join(problems))
+
+    @classmethod
+    def gc(cls, log: Callable[[str], None]) -> list[str]:
+        """Kind clusters of dead runs: registered ones, and containers labelled by kind with our
+        name prefix that no live run claims; build containers of dead `cluster build` runs."""
+        if docker.available() is not None:
+            return []
+        removed = []
+        live = {e.data.get("cluster") for e in processes.entries(cls.name) if e.data and e.owner_alive()}
+        for entry in processes.entries(cls.name):
+            if entry.data is None or entry.owner_alive():
+                continue
+            provider = cls(image=STOCK_IMAGE, name=entry.data.get("cluster") or entry.name)
+            provider.folder = Path(entry.data["folder"]) if entry.data.get("folder") else None
+            try:
+                provider.delete()
+                removed.append(provider.cluster_name)
+                log(f"removed kind cluster {provider.cluster_name!r} left behind")
+            except ProviderError as e:
+                log(f"kubedoctest: {e}")
+            entry.path.unlink(missing_ok=True)
+        for cluster in sorted(orphans() - live - set(removed)):
+            provider = cls(image=STOCK_IMAGE, name=cluster)
+            try:
+                provider.delete()
+                removed.append(cluster)
+                log(f"removed kind cluster {cluster!r} left behind (no run claims it)")
+            except ProviderError as e:
+                log(f"kubedoctest: {e}")
+        from .nodeimage.node import remove_dead_builds
+
+        removed += remove_dead_builds(log)
+        return removed
+
+
+def containers(cluster: str) -> list[str]:
+    out = docker.run("ps", "-aq", "--filter", f"label={CLUSTER_LABEL}={cluster}", timeout=30, check=False)
+    return out.split()
+
+
+def orphans() -> set[str]:
+    out = docker.run("ps", "-a", "--filter", f"label={CLUSTER_LABEL}", "--format", f'{{{{.Label "{CLUSTER_LABEL}"}}}}',
+                     timeout=30, check=False)  # fmt: skip
+    return {c for c in out.split() if c.startswith(PREFIX)}
