@@ -260,4 +260,3 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if s.get("partial"):
         line += f"; {s['partial']} checked only partially on simulated nodes (see the JSON report)"
     terminalreporter.write_line(line)
-

@@ -93,18 +93,8 @@ def offline(
 
 
 def _step(s: Snippet) -> Prepared:
-    """A runbook step offline: skipped by directive, failed by lint, else ready to run live."""
-    if s.directives.skip:
-        reason = s.directives.reason
-        return Prepared(
-            s,
-            [],
-            Result(s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]),
-        )
-    problems = runbook.lint(s)
-    if problems:
-        return Prepared(s, [], Result(s, Status.FAILED, "lint", problems))
-    return Prepared(s, [], Result(s, Status.PASSED, "lint"))
+    """A runbook step offline (runbook.offline: skipped by directive, failed by lint, else ready to run live)."""
+    return Prepared(s, [], runbook.offline(s))
 
 
 NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"

@@ -13,7 +13,24 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "!", "time", "[[", "]]"}
+KEYWORDS = {
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "do",
+    "done",
+    "while",
+    "until",
+    "{",
+    "}",
+    "!",
+    "time",
+    "[[",
+    "]]",
+    "esac",
+}
 HEADERS = {"for", "case", "select", "function"}  # the rest of the simple command is not a command
 OPERATORS = ("&&", "||", ";;", "<<<", "<<", ">>", ">&", "<&", "&>", "|&", ";", "|", "&", "(", ")", "<", ">", "\n")
 SEPARATORS = {"&&", "||", ";;", ";", "|", "|&", "&", "(", ")", "\n"}
@@ -155,6 +172,17 @@ def _tokens(text: str) -> list[tuple[str, int, bool]]:
         raise ShellSyntaxError(f"cannot read the step as a shell script: {e}", line) from None
 
 
+def _pattern_ahead(tokens: list[tuple[str, int, bool]], index: int) -> bool:
+    """Whether the tokens from index on read as a case pattern: words and `|` up to a `)`."""
+    for tok, _, is_op in tokens[index:]:
+        if is_op:
+            if tok == ")":
+                return True
+            if tok != "|":
+                return False
+    return False
+
+
 def parse(text: str, line_offset: int = 0) -> list[Command]:
     """Every simple command of the script, those inside $(...) included, in order."""
     text, heredocs = _take_heredocs(text)
@@ -164,12 +192,15 @@ def parse(text: str, line_offset: int = 0) -> list[Command]:
     previous: Command | None = None
     pending_redirect: str | None = None
     skipping = False
+    cases = 0
     tokens = _tokens(text)
     for index, (tok, line, is_op) in enumerate(tokens):
         after = tokens[index + 1] if index + 1 < len(tokens) else ("", 0, False)
         if not is_op and tok.isdigit() and after[2] and after[0] in REDIRECTS:
             continue  # a file descriptor: 2>&1
         if is_op and tok in SEPARATORS:
+            if skipping and tok == "|" and cases:
+                continue  # inside a case pattern
             pending_redirect = None
             if current is not None and (current.words or current.assignments):
                 commands.append(current)
@@ -194,9 +225,14 @@ def parse(text: str, line_offset: int = 0) -> list[Command]:
             continue
         if not current.words:
             if tok in KEYWORDS:
+                cases -= tok == "esac"
                 continue
             if tok in HEADERS:
                 skipping = True
+                cases += tok == "case"
+                continue
+            if cases and not current.assignments and _pattern_ahead(tokens, index):
+                skipping = True  # a case pattern such as `a|b)`: up to its `)`
                 continue
             if _ASSIGNMENT.match(tok):
                 current.assignments.append(unquote(tok))

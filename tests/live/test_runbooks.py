@@ -17,11 +17,18 @@ def runbook_run(binaries, cli) -> dict:
 
 
 def test_good_steps_run_in_page_order_against_the_cluster_with_its_own_kubectl(runbook_run):
-    for line in (3, 9, 16, 30):
+    lines = (3, 9, 16, 30, 41)
+    for line in lines:
         entry = runbook_run[f"{PREFIX}good/runbooks/deploy.md:{line}"]
         assert entry["status"] == "passed", entry
         assert entry["stage"] == "run"
         assert "kubectl v1.37.2" in entry["messages"][0]
+    assert len(lines) == 5  # every step that runs is in the list above
+
+
+def test_a_step_runs_in_a_sandbox_that_holds_only_the_test_cluster(runbook_run):
+    entry = runbook_run[f"{PREFIX}good/runbooks/deploy.md:41"]
+    assert entry["status"] == "passed", entry
 
 
 def test_a_step_that_needs_a_kubelet_is_reported_as_not_checked_on_simulated_nodes(runbook_run):
@@ -40,9 +47,12 @@ def test_a_step_that_must_never_run_in_a_test_is_skipped_with_its_reason(runbook
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        (3, "broken.md:4: the step has a $ prompt"),
-        (7, "broken.md:8: refused: the step uses --context, and a test run never touches another cluster"),
-        (11, "broken.md:12: the step reads 'snippets/concepts/pod.yaml' from this repository"),
+        (3, "broken.md:4: refused by rule 'prompt': the step starts with a $ prompt"),
+        (7, "broken.md:8: refused by rule 'context': 'kubectl --context prod get ...' uses --context"),
+        (
+            11,
+            "broken.md:12: refused by rule 'repo-path': the step reads 'snippets/concepts/pod.yaml' from this repository",
+        ),
     ],
 )
 def test_an_unsafe_or_uncopyable_step_is_refused_before_anything_runs(runbook_run, line, words):

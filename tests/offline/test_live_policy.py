@@ -77,7 +77,10 @@ def test_reading_cluster_scoped_objects_and_changing_namespaced_ones_is_allowed_
     [
         ("kubectl -n kube-system delete pod x", "namespace 'kube-system'"),
         ("kubectl get pods --all-namespaces", "all namespaces"),
-        ("kubectl apply -f - <<'EOF'\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\nEOF", "namespace 'default'"),
+        (
+            "kubectl apply -f - <<'EOF'\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\nEOF",
+            "namespace 'default'",
+        ),
     ],
 )
 def test_a_step_that_names_another_namespace_is_refused_on_someone_elses_cluster(text, named):
@@ -88,7 +91,10 @@ def test_a_step_that_names_another_namespace_is_refused_on_someone_elses_cluster
 def test_a_snippet_with_cluster_scoped_or_foreign_namespace_objects_needs_the_flag_on_someone_elses_cluster():
     sc = Manifest({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"}})
     cm = Manifest({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "default"}})
-    assert THEIRS.refuse_snippet([sc], scope) == "StorageClass/fast is cluster-scoped; allow it with --allow-cluster-scoped"
+    assert (
+        THEIRS.refuse_snippet([sc], scope)
+        == "StorageClass/fast is cluster-scoped; allow it with --allow-cluster-scoped"
+    )
     assert "names its own namespace" in THEIRS.refuse_snippet([cm], scope)
     assert THEIRS_ALLOWED.refuse_snippet([sc, cm], scope) is None
     assert OWN.refuse_snippet([sc, cm], scope) is None
@@ -131,7 +137,10 @@ def kubeconfig(tmp_path: Path) -> Path:
 
 
 def test_an_existing_cluster_is_refused_until_its_context_is_named(kubeconfig):
-    with pytest.raises(ProviderError, match="refusing to use the existing cluster .* \\(context 'prod'\\).*--allow-existing-cluster=prod"):
+    with pytest.raises(
+        ProviderError,
+        match="refusing to use the existing cluster .* \\(context 'prod'\\).*--allow-existing-cluster=prod",
+    ):
         ExistingProvider(str(kubeconfig)).confirmed_context(KUBECONFIG)
     with pytest.raises(ProviderError, match="current context 'prod' .* without naming it"):
         ExistingProvider(str(kubeconfig), allow=True).confirmed_context(KUBECONFIG)

@@ -1,7 +1,9 @@
 """SIGINT and SIGTERM during a live run: they stop the work, never the cleanup.
 
 `armed()` turns SIGTERM into `Terminated` (a KeyboardInterrupt, so every front-end already treats it
-as an interruption: exit 130 from the CLI, an interrupted session in pytest). `shielded()` is for
+as an interruption: exit 130 from the CLI, an interrupted session in pytest); after the first signal
+the next ones are ignored until the run's cleanup is done (kill -9 still stops it, and leaves what
+`kubedoctest cluster gc` removes). `shielded()` is for
 teardown: signals that arrive meanwhile are remembered, not raised, so a second Ctrl-C cannot stop
 a cluster's deletion half-way; the first of them is raised once the block is done (when no other
 exception is already on its way). Signal handlers can only be set from the main thread; elsewhere
@@ -38,13 +40,25 @@ def _raise(signum: int, frame: Any) -> None:
     raise Terminated(signum)
 
 
+def _first(signum: int, frame: Any) -> None:
+    """The first signal stops the run; from then on signals are ignored until the handlers are
+    restored, so none can land between the work and the shielded teardown."""
+    for s in SIGNALS:
+        signal.signal(s, _ignored)
+    _raise(signum, frame)
+
+
+def _ignored(signum: int, frame: Any) -> None:
+    pass
+
+
 @contextmanager
 def armed() -> Iterator[None]:
     """SIGINT and SIGTERM raise in the main thread while the block runs."""
     if not _main():
         yield
         return
-    old = {s: signal.signal(s, _raise) for s in SIGNALS}
+    old = {s: signal.signal(s, _first) for s in SIGNALS}
     try:
         yield
     finally:

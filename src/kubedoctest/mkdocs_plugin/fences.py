@@ -2,7 +2,7 @@
 
 Fences are found by the harness's own collector (collect.collect_page, with the includes of the
 project's mkdocs.yml resolved), never by a second parser. What this module adds is only the page
-line right after each fence, and a marker paragraph there that the plugin later replaces with
+line of each fence, and a marker paragraph before it that the plugin later replaces with
 HTML (badges, findings) once the page is rendered.
 """
 
@@ -36,33 +36,28 @@ def collect(display: str, lines: list[str], include: IncludeConfig) -> PageSnipp
     return PageSnippets(display, kept, errors)
 
 
-def after_fence(snippet: Snippet, lines: list[str]) -> tuple[int, str] | None:
-    """(0-based index of the page line after which to insert, its indentation), or None when the
-    fence cannot be placed on the page (then nothing is shown for it)."""
+def before_fence(snippet: Snippet, lines: list[str]) -> tuple[int, str] | None:
+    """(0-based index of the page line before which to insert, its indentation), or None when
+    the fence cannot be placed on the page (then nothing is shown for it). Before, not after: a
+    code block's annotations are the list right after it (Material's content.code.annotate)."""
     start = snippet.line - 1
     if not 0 <= start < len(lines):
         return None
     m = RE_FENCE.match(lines[start])
-    if m is None:
-        # the whole fence came from an included file: the page holds only its --8<-- line
-        indent = re.match(r"[ \t]*", lines[start]).group(0)  # type: ignore[union-attr]
-        return start, indent
-    last = max((o.page_line for o in snippet.origins), default=snippet.line) - 1
-    close = last + 1
-    fence = m.group("fence")
-    closing = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
-    if close >= len(lines) or not closing.match(lines[close]):
+    if m is None and not lines[start].strip():
         return None
-    return close, m.group("indent")
+    # without a fence on that line, the whole fence came from an included file: the page holds
+    # only its --8<-- line, and the marker goes before that
+    return start, re.match(r"[ \t]*", lines[start]).group(0)  # type: ignore[union-attr]
 
 
 def insert_markers(lines: list[str], places: dict[int, tuple[str, list[int]]]) -> list[str]:
-    """The page lines with a marker paragraph (one per number) after each given line index."""
+    """The page lines with a marker paragraph (one per number) before each given line index."""
     out: list[str] = []
     for i, line in enumerate(lines):
-        out.append(line)
         if i in places:
             indent, numbers = places[i]
             for n in numbers:
                 out.extend(["", indent + MARKER.format(n=n), ""])
+        out.append(line)
     return out

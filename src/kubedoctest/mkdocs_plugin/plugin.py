@@ -102,7 +102,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         places: dict[int, tuple[str, list[int]]] = {}
 
         def attach(snippet, block: str) -> None:
-            where = fences.after_fence(snippet, source)
+            where = fences.before_fence(snippet, source)
             if where is None or where[0] < offset:
                 return
             n = len(html)
