@@ -64,7 +64,12 @@ def test_the_json_report_has_the_documented_shape(capsys, monkeypatch):
     assert doc["summary"] == {"total": 2, "passed": 0, "failed": 2, "skipped": 0}
     block = doc["run"]
     assert set(block) == {"provider", "kubernetes", "simulated", "k8s_versions", "date", "cluster", "notes"}
-    assert (block["provider"], block["kubernetes"], block["simulated"], block["cluster"]) == ("none", None, False, "none")
+    assert (block["provider"], block["kubernetes"], block["simulated"], block["cluster"]) == (
+        "none",
+        None,
+        False,
+        "none",
+    )
     assert block["k8s_versions"] == VERSIONS and block["date"].endswith("Z")
     for entry in doc["snippets"]:
         assert set(entry) == {"path", "line", "id", "status", "stage", "messages", "hash", "language"} | {

@@ -228,7 +228,10 @@ def test_the_default_cluster_is_the_same_for_the_plugin_and_the_cli(pytester):
     project(pytester, GOOD)
     items, _ = pytester.inline_genitems("-p", "kubedoctest.pytest_plugin", "--kubedoctest")
     assert items[0].config.stash[plugin._SETTINGS].cluster == config.DEFAULT_CLUSTER == "auto"
-    assert f"default: {config.DEFAULT_CLUSTER}" in cli._parser()._subparsers._group_actions[0].choices["check"].format_help()
+    assert (
+        f"default: {config.DEFAULT_CLUSTER}"
+        in cli._parser()._subparsers._group_actions[0].choices["check"].format_help()
+    )
 
 
 def test_under_xdist_each_snippet_runs_once_and_pages_are_not_split(pytester):
