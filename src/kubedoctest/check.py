@@ -100,6 +100,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             live = session.open_session(
                 s.cluster,
                 kubeconfig=s.kubeconfig,
+                context=s.context,
                 allow_existing=s.allow_existing_cluster,
                 allow_cluster_scoped=s.allow_cluster_scoped,
                 timeout=s.timeout,

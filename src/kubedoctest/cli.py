@@ -42,11 +42,15 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="mkdocs.yml to read pymdownx.snippets settings from",
     )
-    c.add_argument("--kubeconfig", default=None, help="with --cluster existing: the cluster to use")
+    c.add_argument("--kubeconfig", default=None, help="with --cluster existing: the kubeconfig to read")
+    c.add_argument("--context", default=None, help="with --cluster existing: the kubeconfig context to use")
     c.add_argument(
         "--allow-existing-cluster",
-        action="store_true",
-        help="allow --cluster existing to create namespaces",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="CONTEXT",
+        help="allow --cluster existing to create namespaces there; name the context (=CONTEXT) or give --context",
     )
     c.add_argument(
         "--allow-cluster-scoped",
@@ -115,6 +119,7 @@ def _check(args: argparse.Namespace) -> int:
         "results": args.results,
         "mkdocs_config": args.mkdocs_config,
         "kubeconfig": args.kubeconfig,
+        "context": args.context,
         "allow_existing_cluster": args.allow_existing_cluster or None,
         "allow_cluster_scoped": args.allow_cluster_scoped or None,
     }

@@ -94,7 +94,8 @@ class Settings:
     shard: tuple[int, int] | None = None  # (K, N): the K-th of N shares of the pages, 1-based
     mkdocs_config: Path | None = None
     kubeconfig: str | None = None
-    allow_existing_cluster: bool = False
+    context: str | None = None  # --cluster existing: the kubeconfig context to use
+    allow_existing_cluster: bool | str = False  # True, or the context name it confirms
     allow_cluster_scoped: bool = False
 
 
@@ -219,7 +220,7 @@ def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
             values[name] = check(flags[name], given[name])
         elif name.replace("_", "-") in section:
             values[name] = section[name.replace("_", "-")]
-    for name in ("mkdocs_config", "kubeconfig", "allow_existing_cluster", "allow_cluster_scoped"):
+    for name in ("mkdocs_config", "kubeconfig", "context", "allow_existing_cluster", "allow_cluster_scoped"):
         if name in given:
             values[name] = given[name]
     if "mkdocs_config" in values:

@@ -36,7 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kubedoctest-k8s-version", action="append", default=[], help="Kubernetes minor version")
     group.addoption("--kubedoctest-cluster", default=None, choices=CLUSTERS, help=f"default: {DEFAULT_CLUSTER}")
     group.addoption("--kubedoctest-kubeconfig", default=None)
-    group.addoption("--kubedoctest-allow-existing-cluster", action="store_true")
+    group.addoption("--kubedoctest-context", default=None, help="with --kubedoctest-cluster existing: the context")
+    group.addoption("--kubedoctest-allow-existing-cluster", nargs="?", const=True, default=None, metavar="CONTEXT")
     group.addoption("--kubedoctest-allow-cluster-scoped", action="store_true")
     group.addoption("--kubedoctest-timeout", default=None, help="seconds to wait for each object (default 60)")
     group.addoption("--kubedoctest-jobs", default=None, help="pages checked at once per process (default 4)")
@@ -57,6 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "shard": o.kubedoctest_shard,
         "results": o.kubedoctest_results,
         "kubeconfig": o.kubedoctest_kubeconfig,
+        "context": o.kubedoctest_context,
         "allow_existing_cluster": o.kubedoctest_allow_existing_cluster or None,
         "allow_cluster_scoped": o.kubedoctest_allow_cluster_scoped or None,
     }

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import steplint
+from .live.images import Availability
+from .live.images import of_step as images_of_step
 from .model import Finding, Result, Snippet, Status
 
 RUNBOOK_DIR = "runbooks"
@@ -31,6 +33,7 @@ KUBELET = (
     "not checked on simulated nodes: the step needs a kubelet (running containers for logs, exec, "
     "port-forward or an interactive pod); run it on kind or a real cluster"
 )
+IMAGE_NOTE = "image not available here: {images} (no local stand-in, and this machine cannot pull it); the step was not run"
 EXTERNAL = "not checked here: the step needs a server outside the cluster (an NFS export, say) that a test cluster does not have"
 
 
@@ -137,11 +140,15 @@ class PageSteps:
         simulated: bool,
         describe: str,
         refuse: Callable[[Snippet], str | None],
+        after: Callable[[Snippet], None] = lambda s: None,
+        images: Availability | None = None,
     ):
         self.env, self.work, self.bash = env, work, bash
+        self.images = images or Availability()
         self.simulated = simulated
         self.describe = describe  # "kubectl v1.37.2, namespace kdt-..."
         self.refuse = refuse  # the safety policy: why this step must not run here, or None
+        self.after = after  # told after each step that ran (what it created is then the run's)
         self.stopped_at: str | None = None
 
     def run(self, step: Snippet) -> Result:
@@ -152,20 +159,31 @@ class PageSteps:
             return _skipped(step, KUBELET, "partial")
         if "external" in needs and not self.simulated:
             return _skipped(step, EXTERNAL, "partial")
+        standins, unavailable = self.images.split(images_of_step(step.text))
+        if unavailable:
+            result = _skipped(step, IMAGE_NOTE.format(images=", ".join(unavailable)), "partial")
+            result.unavailable_images = unavailable
+            result.reasons = [IMAGE_NOTE.format(images=", ".join(unavailable))]
+            return result
         refusal = self.refuse(step)
         if refusal:
             self.stopped_at = f"{step.id} (refused)"
             return _skipped(step, f"not run: {refusal}; the rest of the page is skipped")
         timeout = step.directives.timeout or DEFAULT_TIMEOUT
         outcome = run_step(step.text, self.work, self.env, timeout, self.bash)
+        self.after(step)
         problem = judge(step, outcome, timeout)
         info = Finding(
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )
         if problem:
             self.stopped_at = step.id
-            return Result(step, Status.FAILED, "run", [Finding(step.where(), problem), info], seconds=outcome.seconds)
-        return Result(step, Status.PASSED, "run", [info], fidelity="full", seconds=outcome.seconds)
+            failed = Result(step, Status.FAILED, "run", [Finding(step.where(), problem), info], seconds=outcome.seconds)
+            failed.standin_images = standins
+            return failed
+        passed = Result(step, Status.PASSED, "run", [info], fidelity="full", seconds=outcome.seconds)
+        passed.standin_images = standins
+        return passed
 
 
 def _skipped(step: Snippet, note: str, fidelity: str | None = None) -> Result:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from .. import runbook
 from ..cluster.existing import OWNER_ANNOTATION, owner_id
-from ..model import Finding, Prepared, Result, Snippet, Status
+from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
 from ..runner import is_step
 from . import expect, policy
 from .api import Api, ApiError
 from .planning import PagePlan, goes_live
 from .sandbox import Sandbox
-from .snippet import RUN_LABEL, PageState, SnippetRun
+from .snippet import RUN_LABEL, Applied, PageState, SnippetRun
 
 
 @dataclass
@@ -49,8 +49,9 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
                 if steps is None:
                     sandbox = Sandbox(ctx.folder, ctx.kubeconfig, page.namespace, ctx.kubectl, ctx.helm)
                     describe = f"kubectl {ctx.kubectl_version}, namespace {page.namespace}"
+                    guard = StepGuard(ctx, state)
                     steps = runbook.PageSteps(sandbox.env, sandbox.work, sandbox.bash, ctx.simulated, describe,
-                                              lambda s: _refuse_step(ctx, s, page.namespace))  # fmt: skip
+                                              guard.before, guard.after)  # fmt: skip
                 out.append((p, steps.run(p.snippet)))
             else:
                 warnings = [f for f in p.result.findings if f.severity == "warning"]
@@ -64,14 +65,49 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
     return out
 
 
-def _refuse_step(ctx: Context, step: Snippet, namespace: str) -> str | None:
-    def scope(api_version: str, kind: str) -> bool | None:
+class StepGuard:
+    """The safety policy around each runbook step: refuse it before it runs when the policy says so,
+    or when it would change a cluster-scoped object that exists and is not the run's (on someone
+    else's cluster); after it ran, remember the cluster-scoped objects it created, by UID, so the
+    page's cleanup removes them (and only them) even when a later step fails."""
+
+    def __init__(self, ctx: Context, state: PageState):
+        self.ctx, self.state = ctx, state
+        self.effects: policy.StepEffects | None = None
+
+    def _scope(self, api_version: str, kind: str) -> bool | None:
         try:
-            return ctx.api.namespaced(api_version, kind)
+            return self.ctx.api.namespaced(api_version, kind)
         except ApiError:
             return None
 
-    return ctx.policy.refuse_step(policy.step_effects(step.text, scope), namespace)
+    def _ours(self) -> set[str]:
+        return {a.uid for a in self.state.applied if a.uid}
+
+    def before(self, step: Snippet) -> str | None:
+        self.effects = policy.step_effects(step.text, self._scope)
+        reason = self.ctx.policy.refuse_step(self.effects, self.state.namespace)
+        if reason or self.ctx.policy.owned:
+            return reason
+        for t in self.effects.cluster_scoped:
+            kind = t.kind()
+            if kind is None or not t.name:
+                return f"the step changes cluster-scoped {t.describe()}, and the run cannot tell whether it is its own"
+            found = self.ctx.api.get(kind[0], kind[1], t.name, None)
+            if found is not None and (found.get("metadata") or {}).get("uid") not in self._ours():
+                return f"{kind[1]}/{t.name} already exists and is not this run's: refusing to change it ({t.verb})"
+        return None
+
+    def after(self, step: Snippet) -> None:
+        for t in self.effects.cluster_scoped if self.effects else []:
+            kind = t.kind()
+            if t.verb not in policy.CREATE_VERBS or kind is None or not t.name:
+                continue
+            found = self.ctx.api.get(kind[0], kind[1], t.name, None)
+            uid = str(((found or {}).get("metadata") or {}).get("uid") or "")
+            if uid and uid not in self._ours():
+                m = Manifest({"apiVersion": kind[0], "kind": kind[1], "metadata": {"name": t.name}})
+                self.state.applied.append(Applied(m, found or {}, None, uid))
 
 
 def make_namespace(ctx: Context, name: str) -> str | None:

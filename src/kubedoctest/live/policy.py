@@ -32,6 +32,17 @@ CLUSTER_SCOPED = {
     "prioritylevelconfiguration", "prioritylevelconfigurations", "deviceclass", "deviceclasses",
     "ipaddress", "ipaddresses", "servicecidr", "servicecidrs",
 }  # fmt: skip
+_STOCK = {
+    ("v1", "Namespace"): ("namespace", "namespaces", "ns"),
+    ("v1", "Node"): ("node", "nodes", "no"),
+    ("v1", "PersistentVolume"): ("persistentvolume", "persistentvolumes", "pv"),
+    ("storage.k8s.io/v1", "StorageClass"): ("storageclass", "storageclasses", "sc"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"): ("clusterrole", "clusterroles"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): ("clusterrolebinding", "clusterrolebindings"),
+    ("scheduling.k8s.io/v1", "PriorityClass"): ("priorityclass", "priorityclasses", "pc"),
+    ("networking.k8s.io/v1", "IngressClass"): ("ingressclass", "ingressclasses"),
+}
+KINDS = {word: kind for kind, words in _STOCK.items() for word in words}
 MUTATING = {"create", "apply", "delete", "replace", "patch", "edit", "label", "annotate", "set", "scale",
             "autoscale", "expose", "taint", "cordon", "uncordon", "drain", "certificate", "rollout"}  # fmt: skip
 NODE_VERBS = {"taint", "cordon", "uncordon", "drain"}  # act on nodes without naming the kind
@@ -47,9 +58,16 @@ class Touch:
     verb: str
     resource: str
     name: str
+    api_version: str = ""  # known when the object comes from a manifest
 
     def describe(self) -> str:
         return f"{self.resource}/{self.name}" if self.name else self.resource
+
+    def kind(self) -> tuple[str, str] | None:
+        """(apiVersion, kind) of the object, when it can be told."""
+        if self.api_version:
+            return self.api_version, self.resource
+        return KINDS.get(self.resource.split(".")[0].lower())
 
 
 @dataclass
@@ -117,7 +135,9 @@ def step_effects(text: str, scope: Callable[[str, str], bool | None]) -> StepEff
             if meta.get("namespace"):
                 effects.namespaces.append(str(meta["namespace"]))
             if kind and scope(str(doc.get("apiVersion", "")), kind) is False:
-                effects.cluster_scoped.append(Touch(verb, kind, str(meta.get("name", ""))))
+                effects.cluster_scoped.append(
+                    Touch(verb, kind, str(meta.get("name", "")), str(doc.get("apiVersion", "")))
+                )
     return effects
 
 
