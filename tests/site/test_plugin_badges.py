@@ -111,6 +111,17 @@ def test_badges_say_what_ran_in_the_language_of_the_page_and_none_for_a_changed_
     assert "kdt-badge--partial" in en[1] and "kdt-badge--full" in en[0]
 
 
+def test_a_badge_keeps_a_code_block_next_to_its_annotations(tmp_path: Path):
+    annotated = '# Pod\n\n```yaml\n--8<-- "pod.yaml"\n```\n\n1. The image.\n'
+    root = write_project(tmp_path / "p", {"pod.md": annotated}, {"pod.yaml": POD}, i18n=False)
+    (pod,) = page_hashes(root, "pod.md")
+    write_results(root, "kwok.json", KWOK | {"date": "2026-11-30T10:00:00Z"}, [{"hash": pod, "k8s_versions": ["1.37"]}])
+    done = build(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = re.sub(r">\s+<", "><", (root / "site" / "pod" / "index.html").read_text(encoding="utf-8"))
+    assert re.search(r'<div class="kdt-badge [^"]*"[^>]*>.*?</div><div class="highlight">.*?</div><ol>', html, re.S)
+
+
 def test_the_verification_table_counts_the_snippets_of_each_language(tmp_path: Path):
     root = project(tmp_path)
     pod, cm, _ = page_hashes(root, "zh/pod.md")

@@ -60,8 +60,10 @@ def test_a_bad_snippet_shows_its_finding_in_the_page_beside_it(tmp_path: Path):
     box = re.search(r'<div class="admonition failure kdt-finding".*?</div>', html, re.S)
     assert box, "no findings box in the page"
     assert "docs/pod.md:13: unknown field &#x27;spec.contianers&#x27;" in box.group(0)
-    # inside the note, right after the code block, before the text that follows
-    assert html.index("contianers</span>") < box.start() < html.index("After.")
+    # inside the note, right before the code block (after it would come between the code block and
+    # its annotations)
+    assert html.index("Some text.") < html.index('<div class="admonition note">') < box.start()
+    assert box.start() < html.index("contianers</span>") < html.index("After.")
     assert "kdt-mark" not in html
 
 

@@ -36,9 +36,9 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def change(root: Path, rel: str, text: str, date: str) -> None:
+def change(root: Path, rel: str, text: str, date: str, message: str = "") -> None:
     (root / "docs" / rel).write_text(text, encoding="utf-8")
-    git(root, "commit", "-q", "-am", f"change {rel}", date=date)
+    git(root, "commit", "-q", "-am", message or f"change {rel}", date=date)
 
 
 def notice(root: Path, rel: str) -> str | None:
@@ -95,3 +95,18 @@ def test_pages_without_git_history_build_quietly(tmp_path: Path):
     assert notice(root, "en/page/index.html") is None
     out = listing(root, strict=True)
     assert out.returncode == 0 and not out.stderr.strip(), out.stderr
+
+
+def test_a_source_change_marked_translation_unchanged_keeps_the_pair_in_step(tmp_path: Path):
+    root = repo(tmp_path)
+    change(
+        root,
+        "zh/page.md",
+        ZH.replace("第一段", "第 1 段"),
+        "2026-11-20T08:00:00Z",
+        "zh style\n\nTranslation: unchanged",
+    )
+    assert listing(root, strict=True).returncode == 0
+    change(root, "zh/page.md", ZH + "\n新的一段。\n", "2026-11-23T08:00:00Z")
+    out = listing(root, strict=True)
+    assert out.returncode == 1 and "changed on 2026-11-23" in out.stderr, out.stderr

@@ -5,7 +5,9 @@ source page (docs/zh/X.md) now differs, in content and not only in white space, 
 at the translated page's last commit. Git is asked twice for the whole docs tree: one
 `git log --name-only`, one `git cat-file --batch` for the old versions. Pages without history
 (a tarball, no git, a file never committed) are never reported. A translated page with
-uncommitted changes counts as being brought up to date.
+uncommitted changes counts as being brought up to date. A change of the source that needs no
+change of the translation (a Chinese style fix) says so with the commit trailer
+`Translation: unchanged`: the translations of the pages it touches count as in step with it.
 
 `python -m kubedoctest.mkdocs_plugin.translations [DOCS]` lists the stale pairs (scripts/test);
 with --strict or KUBEDOCTEST_STRICT_TRANSLATIONS=1 it exits 1 when there is one.
@@ -51,20 +53,25 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _history(top: Path, docs: Path) -> tuple[dict[str, list[tuple[int, str, int]]], int] | None:
-    """{path relative to the top: [(order, commit, time), ...] newest first}, one git call."""
-    out = _git(top, "log", "--no-renames", "--name-only", "--format=%x00%H %ct", "--", str(docs))
+IN_STEP = "unchanged"  # the value of the `Translation:` trailer of a source change that needs none
+
+
+def _history(top: Path, docs: Path) -> tuple[dict[str, list[tuple[int, str, int, bool]]], int] | None:
+    """{path relative to the top: [(order, commit, time, in step), ...] newest first}, one git call."""
+    fmt = "--format=%x00%H %ct %(trailers:key=Translation,valueonly,separator=%x2C)"
+    out = _git(top, "log", "--no-renames", "--name-only", fmt, "--", str(docs))
     if out is None:
         return None
-    history: dict[str, list[tuple[int, str, int]]] = {}
+    history: dict[str, list[tuple[int, str, int, bool]]] = {}
     order = 0
     for record in out.decode("utf-8", "replace").split("\x00")[1:]:
         head, _, names = record.partition("\n")
-        commit, _, when = head.partition(" ")
+        commit, when, trailer = (head.split(" ", 2) + [""])[:3]
+        in_step = IN_STEP in trailer.strip().lower()
         order += 1
         for name in names.split("\n"):
             if name.strip():
-                history.setdefault(name.strip(), []).append((order, commit, int(when)))
+                history.setdefault(name.strip(), []).append((order, commit, int(when), in_step))
     return history, order
 
 
@@ -107,7 +114,7 @@ def stale_pairs(docs: Path, source: str = "zh", others: tuple[str, ...] = ("en",
         return []
     history, _ = found
     rel = lambda p: p.relative_to(top).as_posix()  # noqa: E731
-    candidates: list[tuple[Path, Path, tuple[int, str, int], list[tuple[int, str, int]]]] = []
+    candidates: list[tuple[Path, Path, tuple, tuple, list[tuple]]] = []
     for lang in others:
         for page in sorted((docs / lang).rglob("*.md")):
             src = docs / source / page.relative_to(docs / lang)
@@ -115,18 +122,20 @@ def stale_pairs(docs: Path, source: str = "zh", others: tuple[str, ...] = ("en",
             if not tr_commits or not src_commits or not src.is_file():
                 continue
             last = tr_commits[0]
-            later = [c for c in src_commits if c[0] < last[0]]
-            candidates.append((page, src, last, later))
+            marked = [c for c in src_commits if c[3] and c[0] < last[0]]
+            ref = marked[0] if marked else last  # the source as the translation last matched it
+            later = [c for c in src_commits if c[0] < ref[0]]
+            candidates.append((page, src, last, ref, later))
     wanted: list[tuple[str, str]] = []
-    for page, src, last, later in candidates:
-        wanted += [(last[1], rel(page)), (last[1], rel(src))] + [(c[1], rel(src)) for c in later]
+    for page, src, last, ref, later in candidates:
+        wanted += [(last[1], rel(page)), (ref[1], rel(src))] + [(c[1], rel(src)) for c in later]
     blobs = _blobs(top, list(dict.fromkeys(wanted)))
     stale: list[Stale] = []
-    for page, src, last, later in candidates:
+    for page, src, last, ref, later in candidates:
         current = page.read_text(encoding="utf-8", errors="replace")
         if blobs.get((last[1], rel(page))) != current:
             continue  # the translation is being edited now: it counts as brought up to date
-        base = blobs.get((last[1], rel(src)))
+        base = blobs.get((ref[1], rel(src)))
         now = normalized(src.read_text(encoding="utf-8", errors="replace"))
         if base is not None and normalized(base) == now:
             continue
