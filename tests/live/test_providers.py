@@ -62,7 +62,7 @@ def _allowed_existing(provider: KwokProvider) -> tuple[str, ...]:
         "existing",
         "--kubeconfig",
         str(provider.kubeconfig),
-        "--allow-existing-cluster",
+        f"--allow-existing-cluster={provider.cluster_name}",
         "--format",
         "json",
     )
@@ -86,7 +86,27 @@ def test_an_existing_cluster_is_refused_without_allow_existing_cluster(someone_e
     done = _check(page, "--cluster", "existing", "--kubeconfig", str(provider.kubeconfig))
     assert done.returncode == 2
     assert "refusing to use the existing cluster" in done.stderr
-    assert "--allow-existing-cluster" in done.stderr
+    assert f"--allow-existing-cluster={provider.cluster_name}" in done.stderr
+
+
+def test_allowing_an_existing_cluster_without_naming_its_context_is_refused_naming_it(someone_elses_cluster, tmp_path):
+    provider, _ = someone_elses_cluster
+    page = tmp_path / "page.md"
+    page.write_text(PAGE)
+    done = _check(page, "--cluster", "existing", "--kubeconfig", str(provider.kubeconfig), "--allow-existing-cluster")
+    assert done.returncode == 2
+    assert f"refusing to use the current context {provider.cluster_name!r}" in done.stderr
+    assert done.stdout == ""
+
+
+def test_the_header_names_the_context_and_the_server_of_an_existing_cluster(someone_elses_cluster, tmp_path):
+    provider, _ = someone_elses_cluster
+    page = tmp_path / "page.md"
+    page.write_text(PAGE.split("\n\n```yaml\napiVersion: v1\nkind: PersistentVolume")[0] + "\n")
+    done = _check(page, "--cluster", "existing", "--kubeconfig", str(provider.kubeconfig), "--context",
+                  provider.cluster_name, "--allow-existing-cluster")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"context {provider.cluster_name!r} at {provider.server}" in done.stdout.splitlines()[0]
 
 
 def test_an_allowed_existing_cluster_gets_only_namespaced_objects_in_namespaces_the_run_creates(
@@ -113,10 +133,11 @@ def test_an_allowed_existing_cluster_gets_only_namespaced_objects_in_namespaces_
     namespaces = yaml.safe_load(
         subprocess.run([*kubectl, "get", "ns", "-o", "yaml"], capture_output=True, text=True, check=True).stdout
     )
-    for ns in namespaces["items"]:
-        labels = ns["metadata"].get("labels") or {}
-        if "kubedoctest.io/run" in labels:
-            assert ns["status"]["phase"] == "Terminating" or ns["metadata"].get("deletionTimestamp")
+    ours = [ns for ns in namespaces["items"] if "kubedoctest.io/run" in (ns["metadata"].get("labels") or {})]
+    in_default = subprocess.run([*kubectl, "-n", "default", "get", "configmap", "settings"], capture_output=True)
+    assert in_default.returncode != 0, "the snippet's ConfigMap went to default, not to a namespace of the run's"
+    for ns in ours:  # deleted at the end of the run (removal may still be under way)
+        assert ns["status"]["phase"] == "Terminating" or ns["metadata"].get("deletionTimestamp")
 
 
 def test_pods_that_need_an_external_server_are_only_created_on_real_nodes(someone_elses_cluster, tmp_path):
