@@ -74,3 +74,9 @@ def test_a_page_keeps_its_items_in_page_order_and_pages_keep_the_order_they_came
     assert [p.page for p in plan.parallel] == ["docs/zh/b.md", "docs/zh/a.md"]
     assert [p.snippet.line for p in plan.parallel[0].items] == [9, 3]
     assert [p.index for p in plan.parallel] == [0, 1]
+
+
+def test_a_run_that_plans_page_by_page_numbers_its_pages_on():
+    first = planning.plan([item("docs/zh/a.md", 3, obj("ConfigMap"))], "r", scope)
+    second = planning.plan([item("docs/zh/a.md", 3, obj("ConfigMap"))], "r", scope, first_index=1)
+    assert first.parallel[0].namespace != second.parallel[0].namespace

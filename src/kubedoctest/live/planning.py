@@ -60,13 +60,14 @@ def shared_names(m: Manifest, scope: Scope) -> str | None:
     return None
 
 
-def plan(prepared: list[Prepared], run_id: str, scope: Scope) -> Plan:
-    """Group by page (in order of first appearance) and sort pages into exclusive and parallel."""
+def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int = 0) -> Plan:
+    """Group by page (in order of first appearance) and sort pages into exclusive and parallel.
+    Pages are numbered from first_index (a run that plans several times keeps its names unique)."""
     pages: dict[str, list[Prepared]] = {}
     for p in prepared:
         pages.setdefault(p.snippet.page, []).append(p)
     result = Plan([], [], [])
-    for index, (page, items) in enumerate(pages.items()):
+    for index, (page, items) in enumerate(pages.items(), start=first_index):
         live = [p for p in items if goes_live(p)]
         if not live:
             result.offline_only.extend(items)

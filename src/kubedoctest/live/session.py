@@ -23,9 +23,11 @@ from ..cluster import existing, processes
 from ..cluster.build import bin_dir
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
+from ..runner import is_step
+from . import images, planning, signals
 from . import page as pages
-from . import planning, signals
 from .api import Api, ApiError, Cancelled
+from .images import Availability
 from .policy import Policy
 from .snippet import RUN_LABEL
 
@@ -69,6 +71,7 @@ class LiveSession:
         self.api: Api | None = None
         self.folder: Path | None = None
         self._signals: contextlib.ExitStack | None = None
+        self._pages_planned = 0  # run() may be called once per page (pytest): namespaces stay unique
 
     def describe(self) -> str:
         return self.provider.describe()
@@ -151,10 +154,12 @@ class LiveSession:
         """Pages run in parallel, each in its own namespace; pages that share cluster-wide names run
         one after another on one worker, beside the others."""
         assert self.api is not None
-        plan = planning.plan(prepared, self.run_id, self._scope)
+        plan = planning.plan(prepared, self.run_id, self._scope, self._pages_planned)
+        self._pages_planned += len({p.snippet.page for p in prepared})
         ctx = pages.Context(
             self.api, self.policy, self.run_id, self.provider.simulated, self.timeout, self.folder or Path(),
             self.provider.kubeconfig, self.provider.kubectl, _helm(), _kubectl_version(self.provider.kubectl),
+            self._images(prepared),
         )  # fmt: skip
         results: dict[int, Result] = {id(p): p.result for p in plan.offline_only}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
@@ -171,6 +176,20 @@ class LiveSession:
             raise
         pool.shutdown()
         return [results.get(id(p), p.result) for p in prepared]
+
+    def _images(self, prepared: list[Prepared]) -> Availability:
+        """Let the provider make the run's workload images available (kind loads real images or
+        local stand-ins into its node); kwok and existing clusters have nothing to do."""
+        prepare = getattr(self.provider, "prepare_images", None)
+        if prepare is None:
+            return Availability()
+        wanted = [i for p in prepared if planning.goes_live(p) for m in p.manifests for i in images.of_object(m.obj)]
+        wanted += [i for p in prepared if planning.goes_live(p) and is_step(p) for i in images.of_step(p.snippet.text)]
+        try:
+            plan = prepare(sorted(set(wanted)))
+        except ProviderError as e:
+            raise InputError(str(e)) from None
+        return Availability(standin=dict(plan.standin), unavailable=set(plan.unavailable))
 
     def _scope(self, api_version: str, kind: str) -> bool | None:
         assert self.api is not None
