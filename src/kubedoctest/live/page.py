@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import runbook
@@ -11,6 +11,7 @@ from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
 from ..runner import is_step
 from . import expect, policy
 from .api import Api, ApiError
+from .images import Availability
 from .planning import PagePlan, goes_live
 from .sandbox import Sandbox
 from .snippet import RUN_LABEL, Applied, PageState, SnippetRun
@@ -30,13 +31,14 @@ class Context:
     kubectl: Path | None
     helm: Path | None
     kubectl_version: str
+    images: Availability = field(default_factory=Availability)  # what the provider made of the images (kind)
 
 
 def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
     state = PageState(namespace=page.namespace)
     out: list[tuple[Prepared, Result]] = []
     sandbox: Sandbox | None = None
-    snippets = SnippetRun(ctx.api, ctx.policy, ctx.run_id, ctx.simulated, ctx.timeout)
+    snippets = SnippetRun(ctx.api, ctx.policy, ctx.run_id, ctx.simulated, ctx.timeout, ctx.images)
     steps: runbook.PageSteps | None = None
     try:
         ns_error = make_namespace(ctx, page.namespace)
@@ -51,7 +53,7 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
                     describe = f"kubectl {ctx.kubectl_version}, namespace {page.namespace}"
                     guard = StepGuard(ctx, state)
                     steps = runbook.PageSteps(sandbox.env, sandbox.work, sandbox.bash, ctx.simulated, describe,
-                                              guard.before, guard.after)  # fmt: skip
+                                              guard.before, guard.after, images=ctx.images)  # fmt: skip
                 out.append((p, steps.run(p.snippet)))
             else:
                 warnings = [f for f in p.result.findings if f.severity == "warning"]

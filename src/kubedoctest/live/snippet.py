@@ -11,8 +11,9 @@ from typing import Any
 
 from .. import directives
 from ..model import Finding, Manifest, Result, Snippet, Status
-from . import expect
+from . import expect, images, pods
 from .api import Api, ApiError
+from .images import Availability
 from .kinds import kind_of
 from .policy import Policy
 
@@ -22,6 +23,11 @@ EXTERNAL_NOTE = (
     "{what} was not waited for: its pods need a server outside the cluster that the manifest names "
     "(an NFS export, say), which a test cluster does not have; checked that it was created"
 )
+IMAGE_NOTE = (
+    "{what} was not waited for: image not available here: {images} (no local stand-in, and this machine "
+    "cannot pull it); checked that it was created"
+)
+STANDIN_NOTE = "ran on local stand-in images: {images}; the real images were not available here"
 KUBELET_NOTE = (
     "requires a kubelet: containers, image pulls, volume mounts and cluster DNS were not exercised "
     "on simulated nodes; checked: server-side dry-run, apply and {checked}"
@@ -56,8 +62,11 @@ def _req(s: Snippet) -> frozenset[str]:
 
 
 class SnippetRun:
-    def __init__(self, api: Api, policy: Policy, run_id: str, simulated: bool, timeout: float):
+    def __init__(
+        self, api: Api, policy: Policy, run_id: str, simulated: bool, timeout: float, images: Availability | None = None
+    ):
         self.api, self.policy, self.run_id, self.simulated, self.timeout = api, policy, run_id, simulated, timeout
+        self.images = images or Availability()
 
     def run(self, s: Snippet, manifests: list[Manifest], warnings: list[Finding], state: PageState) -> Result:
         started = time.monotonic()
@@ -74,8 +83,10 @@ class SnippetRun:
             applied.append(a)
             state.applied.append(a)
             labels = _pod_template_labels(m.obj)
-            if labels is not None and not ("external" in _req(s) and not self.simulated):
+            blocked = "external" in _req(s) or set(images.of_object(m.obj)) & self.images.unavailable
+            if labels is not None and not (blocked and not self.simulated):
                 state.pod_labels.append(labels)  # pods that will be ready: a Service selecting them gets endpoints
+        standins, unavailable = self.images.split([i for m in manifests for i in images.of_object(m.obj)])
         try:
             expectations = self._expectations(s, applied, state)
         except directives.DirectiveError as e:
@@ -85,8 +96,10 @@ class SnippetRun:
             problem = self._wait(exp, a, timeout)
             if problem:
                 finding = Finding(s.where(a.manifest.line), problem)
-                return Result(s, Status.FAILED, "ready", [*warnings, finding], fidelity=self._fidelity(s, notes),
-                              seconds=time.monotonic() - started)  # fmt: skip
+                failed = Result(s, Status.FAILED, "ready", [*warnings, finding], fidelity=self._fidelity(s, notes),
+                                seconds=time.monotonic() - started)  # fmt: skip
+                failed.standin_images, failed.unavailable_images = standins, unavailable
+                return failed
             checked.append(exp.describe())
             if exp.simulated_note:
                 notes.append(exp.simulated_note)
@@ -96,10 +109,15 @@ class SnippetRun:
             notes.append(
                 "the server outside the cluster that the manifest names was not contacted (simulated nodes mount nothing)"
             )
+        if standins:
+            notes_standin = STANDIN_NOTE.format(images=", ".join(f"{i} ({self.images.standin[i]})" for i in standins))
+            warnings = [*warnings, Finding(s.where(), notes_standin, "info")]
         findings = [*warnings, *(Finding(s.where(), f"partial: {n}", "info") for n in notes)]
-        return Result(
+        passed = Result(
             s, Status.PASSED, "live", findings, fidelity=self._fidelity(s, notes), seconds=time.monotonic() - started
         )
+        passed.reasons, passed.standin_images, passed.unavailable_images = list(notes), standins, unavailable
+        return passed
 
     def _scope(self, api_version: str, kind: str) -> bool | None:
         try:
@@ -174,7 +192,12 @@ class SnippetRun:
             condition = explicit.get((a.manifest.kind, a.manifest.name)) or expect.default_condition(a.manifest.obj)
             if condition == "Endpoints" and not _selects_pods(a.manifest.obj, state.pod_labels):
                 condition = "Exists"  # a Service whose pods this page does not create
-            out.append((self._adapt(expect.Expectation(a.manifest.kind, a.manifest.name, condition), _req(s)), a))
+            exp = self._adapt(expect.Expectation(a.manifest.kind, a.manifest.name, condition), _req(s))
+            missing = sorted(set(images.of_object(a.manifest.obj)) & self.images.unavailable)
+            if missing and exp.kind in WORKLOADS and not self.simulated:
+                note = IMAGE_NOTE.format(what=exp.describe(), images=", ".join(missing))
+                exp = expect.Expectation(exp.kind, exp.name, "Exists", note)
+            out.append((exp, a))
         out += [(expect.Expectation(k[0], k[1], c), earlier[k]) for k, c in explicit.items() if k not in by_key]
         return out
 
@@ -197,15 +220,24 @@ class SnippetRun:
         check = expect.predicate(exp.kind, exp.condition)
         if check is None:
             return f"expectation {exp.describe()} is not defined for {exp.kind}; use one of the conditions listed in the docs"
-        ok, last, reason = self.api.wait(m.api_version, m.kind, m.name, a.namespace, check, timeout,
-                                         lambda o: expect.failed_now(o, exp.condition))  # fmt: skip
+
+        def stop(o: dict[str, Any]) -> str | None:
+            early = expect.failed_now(o, exp.condition)
+            if early is None and not self.simulated and exp.condition not in ("Exists", "Pending"):
+                early = pods.first_stuck(self.api, o, a.namespace)  # a crash loop will not end by itself
+            return early
+
+        ok, last, reason = self.api.wait(m.api_version, m.kind, m.name, a.namespace, check, timeout, stop)
         if ok:
             return None
         text = f"{m.describe()} did not become {exp.condition}" + (
             f": {reason}" if reason else f" within {time.monotonic() - started:.0f} s"
         )
         text += f"; last status: {expect.summarize(last) if last else 'the object is gone'}"
-        return text + describe_failure(self.api, m, a.namespace)
+        text += describe_failure(self.api, m, a.namespace)
+        if not self.simulated and last is not None:
+            text += pods.describe(self.api, last, a.namespace)
+        return text
 
     def _wait_endpoints(self, a: Applied, timeout: float) -> str | None:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,64 @@
+"""The container images a snippet or a runbook step names, and what a cluster can run of them."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+Obj = dict[str, Any]
+_SET_IMAGE = re.compile(r"\bset\s+image\b(?P<rest>[^\n;|&]*)")
+
+
+def _pod_spec(obj: Obj) -> Obj | None:
+    kind = obj.get("kind")
+    spec = obj.get("spec") or {}
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    template = spec.get("template")
+    return (template or {}).get("spec") if isinstance(template, dict) else None
+
+
+def of_object(obj: Obj) -> list[str]:
+    """Images of a workload object's containers, init containers and ephemeral containers."""
+    spec = _pod_spec(obj) or {}
+    out = []
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for c in spec.get(key) or []:
+            if isinstance(c, dict) and isinstance(c.get("image"), str):
+                out.append(c["image"])
+    return out
+
+
+def of_step(text: str) -> list[str]:
+    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X`."""
+    out = []
+    try:
+        words = shlex.split(text, comments=True)
+    except ValueError:
+        words = text.split()
+    for i, w in enumerate(words):
+        if w.startswith("--image="):
+            out.append(w.split("=", 1)[1])
+        elif w == "--image" and i + 1 < len(words):
+            out.append(words[i + 1])
+    for m in _SET_IMAGE.finditer(text):
+        for w in m.group("rest").split():
+            if "=" in w and not w.startswith("-"):
+                out.append(w.split("=", 1)[1])
+    return [i for i in out if i and "$" not in i]
+
+
+@dataclass
+class Availability:
+    """What the cluster's provider made of the run's images (kind); empty on kwok and existing."""
+
+    standin: dict[str, str] = field(default_factory=dict)  # image -> Debian package of its stand-in
+    unavailable: set[str] = field(default_factory=set)
+
+    def split(self, images: list[str]) -> tuple[list[str], list[str]]:
+        """(stand-ins, unavailable) among images."""
+        return sorted({i for i in images if i in self.standin}), sorted({i for i in images if i in self.unavailable})
