@@ -214,3 +214,12 @@ def tool_config(obj: dict) -> str | None:
     if api_version == "v1" and kind == "Config":
         return "a kubeconfig file"
     return None
+
+
+def near_tool_group(group: str) -> str | None:
+    """The tool config group a misspelled group is closest to (`kind.x-k8s.oi`), or None."""
+    import difflib
+
+    tools = sorted(g for g, what in TOOL_GROUPS.items() if what)
+    close = difflib.get_close_matches(group, tools, n=1, cutoff=0.85)
+    return f"group {close[0]!r} ({TOOL_GROUPS[close[0]]})" if close and close[0] != group else None

@@ -228,6 +228,13 @@ def parse(snippet: Snippet) -> Parsed:
         lines = walker.lines
         if obj is None:
             continue
+        if isinstance(obj, list) and any(isinstance(i, dict) and ("apiVersion" in i or "kind" in i) for i in obj):
+            walker.error(
+                start,
+                f"document {index + 1} is a YAML list of Kubernetes objects; kubectl reads one object per document",
+                hint="separate the objects with --- lines, or wrap them as apiVersion: v1, kind: List, items: [...]",
+            )
+            continue
         if not isinstance(obj, dict) or ("apiVersion" not in obj and "kind" not in obj):
             others += 1
             continue

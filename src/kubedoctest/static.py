@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import apis
+from . import apis, formats
 from .crd import CRD_API, CustomResources
 from .model import Finding, Manifest, Snippet
 from .schema import SchemaError, Validator, VersionSchemas, schemas
@@ -60,6 +60,8 @@ class StaticChecker:
             if tool:
                 out.tool_configs.append(f"{manifest.describe()}: {tool}")
                 continue
+            for path, message, hint in formats.problems(manifest):
+                self._add(merged, snippet, manifest, path, message, hint, "*")
             if not manifest.name:
                 self._add(
                     merged,
@@ -125,13 +127,25 @@ class StaticChecker:
                 snippet,
                 manifest,
                 ("apiVersion",),
-                f"apiVersion {api_version!r} does not serve {kind} in Kubernetes {version}",
+                f"apiVersion {api_version!r} does not serve {kind}",
                 f"use apiVersion {' or '.join(served)}",
                 version,
             )
             return None
         group = api_version.split("/")[0] if "/" in api_version else ""
         if "." in group and not group.endswith(".k8s.io"):
+            near = _near_builtin(vs, api_version, kind) or apis.near_tool_group(group)
+            if near:
+                self._add(
+                    merged,
+                    snippet,
+                    manifest,
+                    ("apiVersion",),
+                    f"unknown apiVersion {api_version!r} with kind {kind!r}",
+                    f"did you mean {near}?",
+                    version,
+                )
+                return None
             return f"custom resource {api_version} {kind}: no CustomResourceDefinition for it in the checked docs"
         close = difflib.get_close_matches(kind, list(vs.kinds), n=1)
         hint = (
@@ -149,6 +163,19 @@ class StaticChecker:
             version,
         )
         return None
+
+
+def _near_builtin(vs: VersionSchemas, api_version: str, kind: str) -> str | None:
+    """The served apiVersion and kind a custom-looking pair is a misspelling of (a group one or two
+    letters off a Kubernetes group: `networking.k8s.oi/v1 Ingress`), or None."""
+    pairs = [(gv, k) for k, gvs in vs.kinds.items() for gv in gvs if "." in gv.split("/")[0]]
+    close = difflib.get_close_matches(api_version, sorted({gv for gv, _ in pairs}), n=3, cutoff=0.85)
+    for gv in close:
+        kinds = [k for g, k in pairs if g == gv]
+        match = difflib.get_close_matches(kind, kinds, n=1, cutoff=0.7)
+        if match:
+            return f"apiVersion {gv!r} with kind {match[0]!r}"
+    return None
 
 
 def _versions_text(versions: list[str], all_versions: list[str]) -> str:
