@@ -28,12 +28,13 @@ RUNBOOK_DIR = "runbooks"
 DEFAULT_TIMEOUT = 120.0
 TAIL_LINES = 15
 RULES = frozenset(steplint.RULES)
-NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"
 KUBELET = (
     "not checked on simulated nodes: the step needs a kubelet (running containers for logs, exec, "
     "port-forward or an interactive pod); run it on kind or a real cluster"
 )
-IMAGE_NOTE = "image not available here: {images} (no local stand-in, and this machine cannot pull it); the step was not run"
+IMAGE_NOTE = (
+    "image not available here: {images} (no local stand-in, and this machine cannot pull it); the step was not run"
+)
 EXTERNAL = "not checked here: the step needs a server outside the cluster (an NFS export, say) that a test cluster does not have"
 
 

@@ -7,6 +7,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kubedoctest import runbook, shell, steplint
 from kubedoctest.collect import SHELL_LANGUAGES, collect
@@ -153,3 +155,19 @@ def test_the_tokenizer_sees_pipes_lists_subshells_substitutions_and_here_documen
     assert grep.words == ["grep", "|", "a"]  # a quoted | is a word
     wc = next(c for c in commands if c.name == "wc")
     assert wc.piped_from is grep
+
+
+SHELL_ALPHABET = st.sampled_from(
+    list("kubectl get pods -n|&;()<>$`'\"\\\n\t #*{}=/~.") + ["<<EOF\n", "\nEOF\n", "$(", "case x in a) ;; esac"]
+)
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(SHELL_ALPHABET, max_size=80).map("".join))
+def test_any_step_text_ends_in_a_list_of_located_problems_never_a_traceback(text):
+    found = steplint.lint(step(text))
+    lines = text.count("\n") + 1
+    for f in found:
+        line = int(f.where.rsplit(":", 1)[1])
+        assert 11 <= line <= 10 + lines, (f.where, text)
+        assert f.message.startswith("refused by rule ")
