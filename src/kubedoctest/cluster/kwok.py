@@ -72,25 +72,27 @@ class KwokProvider(Provider):
             raise ProviderError(reason)
         processes.gc(self.log)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
-        # registered before any process starts, so a kill -9 from here on leaves nothing gc misses
-        processes.register(self.cluster_name, self.folder, [], None if self.detach else os.getpid(), self.name)
+        # registered before any process starts, so a kill -9 from here on leaves nothing gc misses;
+        # owned by this process while it starts (a detached cluster is handed to its pids after)
+        self._register()
         try:
             self._start()
         except BaseException:
             self.delete()
             raise
+        if self.detach:
+            self._register(owner=None)
+
+    def _register(self, owner: int | None = -1) -> None:
+        assert self.folder is not None
+        pids = [q.pid for q in self.procs]
+        processes.register(self.cluster_name, self.folder, pids, os.getpid() if owner == -1 else owner, self.name)
 
     def _proc(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         assert self.folder is not None
         p = processes.start([str(self.bin / name), *args], self.folder / f"{name}.log", env, detach=self.detach)
         self.procs.append(p)
-        processes.register(
-            self.cluster_name,
-            self.folder,
-            [q.pid for q in self.procs],
-            None if self.detach else os.getpid(),
-            provider=self.name,
-        )
+        self._register()
         return p
 
     def _start(self) -> None:
