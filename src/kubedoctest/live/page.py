@@ -32,10 +32,12 @@ class Context:
     helm: Path | None
     kubectl_version: str
     images: Availability = field(default_factory=Availability)  # what the provider made of the images (kind)
+    states: list[PageState] = field(default_factory=list)  # every page begun: the teardown's safety net
 
 
 def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
     state = PageState(namespace=page.namespace)
+    ctx.states.append(state)
     out: list[tuple[Prepared, Result]] = []
     sandbox: Sandbox | None = None
     snippets = SnippetRun(ctx.api, ctx.policy, ctx.run_id, ctx.simulated, ctx.timeout, ctx.images)

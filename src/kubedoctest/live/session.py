@@ -8,6 +8,7 @@ one page, snippet.py one snippet, policy.py says what is allowed on whose cluste
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import subprocess
 import tempfile
@@ -71,6 +72,8 @@ class LiveSession:
         self.api: Api | None = None
         self.folder: Path | None = None
         self._signals: contextlib.ExitStack | None = None
+        self._ctx: pages.Context | None = None
+        self._states: list[Any] = []
         self._pages_planned = 0  # run() may be called once per page (pytest): namespaces stay unique
 
     def describe(self) -> str:
@@ -130,7 +133,7 @@ class LiveSession:
     def _teardown(self) -> None:
         self.cancelled.set()
         runbook.stop_running()
-        problems = []
+        problems = self._sweep() if not self.provider.owned else []
         try:
             self.provider.delete()
         except ProviderError as e:
@@ -142,6 +145,18 @@ class LiveSession:
             self.folder = None
         for p in problems:
             self.log(f"kubedoctest: {p}")
+
+    def _sweep(self) -> list[str]:
+        """On someone else's cluster, pages stopped half-way (a signal) did not clean up: delete what
+        they made (by UID) and their namespaces, with a client of its own (the run's is cancelled)."""
+        if self._ctx is None or self.folder is None:
+            return []
+        try:
+            api = Api(self.provider.kubeconfig, self.folder)
+        except Exception as e:  # the kubeconfig or the cluster is gone
+            return [f"cannot remove the run's namespaces: {e}; `kubedoctest cluster gc` will"]
+        ctx = dataclasses.replace(self._ctx, api=api)
+        return [p for state in list(self._ctx.states) for p in pages.cleanup(ctx, state, False)]
 
     def _disarm(self) -> None:
         if self._signals is not None:
@@ -161,6 +176,8 @@ class LiveSession:
             self.provider.kubeconfig, self.provider.kubectl, _helm(), _kubectl_version(self.provider.kubectl),
             self._images(prepared),
         )  # fmt: skip
+        ctx.states = self._states  # one list for every run() of the session
+        self._ctx = ctx
         results: dict[int, Result] = {id(p): p.result for p in plan.offline_only}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
