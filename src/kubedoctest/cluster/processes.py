@@ -190,17 +190,11 @@ def alive(pid: int | None) -> bool:
     return True
 
 
-_alive = alive  # older name, used by tests
-
-
 def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\x00", b" ").decode(errors="replace")
     except OSError:
         return ""
-
-
-_cmdline = cmdline
 
 
 def kill_tree(pids: list[int], folder: Path) -> list[int]:
