@@ -48,6 +48,19 @@ def test_the_catalog_names_a_standin_or_none_for_every_image(root: Path):
     assert standins["nexus"] == standins["sonarqube"] == standins["fluent-bit"] == "none"
 
 
+def test_the_catalog_and_the_kind_providers_stand_in_recipes_name_the_same_packages(root: Path):
+    from kubedoctest.cluster import standins
+
+    catalog = {e.repository: e.standin for e in images.load_catalog(root)}
+    recipes = {repo: recipe.package for repo, recipe in standins.RECIPES.items()}
+    mismatches = [
+        f"images.yaml: {repo}: standin {catalog[repo]} but the kind provider builds it from {recipes.get(repo, 'none')}"
+        for repo in sorted(catalog)
+        if catalog[repo] != recipes.get(repo, "none")
+    ]
+    assert not mismatches, "\n".join(mismatches)
+
+
 def test_renovate_json_is_an_object_with_a_docker_regex_manager_over_the_catalog_snippets_and_pages(root: Path):
     data = renovate.load(root)
     assert data["$schema"] == "https://docs.renovatebot.com/renovate-schema.json"
