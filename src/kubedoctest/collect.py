@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,12 @@ RE_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>
 RE_DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*kubedoctest:")
 RE_COMMENT_OPEN = re.compile(r"^[ \t]*<!--[ \t]*$")
 RE_DIRECTIVE_NEXT = re.compile(r"^[ \t]*kubedoctest:")
+RE_COMMENT_WORD = re.compile(r"^[ \t]*<!--[ \t]*([A-Za-z][\w-]{4,30})[ \t]*:")
+
+
+def _close_to_prefix(word: str) -> bool:
+    """A misspelled `kubedoctest:` (`kubedoctst:`, `kubedoc-test:`) must not make a directive vanish."""
+    return difflib.SequenceMatcher(None, word.lower(), "kubedoctest").ratio() >= 0.8
 
 
 @dataclass
@@ -178,6 +185,13 @@ def collect_page(
                 pending = None
             i += 1
             continue
+        near = RE_COMMENT_WORD.match(text)
+        if near and near.group(1) != "kubedoctest" and _close_to_prefix(near.group(1)):
+            errors.append(
+                CollectError(
+                    display, origin.page_line, f"unknown comment prefix {near.group(1)!r}: did you mean 'kubedoctest:'?"
+                )
+            )
         m = RE_FENCE.match(text)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i, snippet, error = _read_fence(display, expanded, i, m, languages)

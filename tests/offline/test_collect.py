@@ -100,6 +100,7 @@ def test_fences_of_other_languages_are_not_collected(fences):
 
 def test_every_snippet_line_comes_from_the_page_line_its_origin_names(fences):
     page = FENCES.read_text(encoding="utf-8").split("\n")
+    assert len(fences) > 5
     for s in fences:
         assert len(s.origins) == len(s.text.split("\n"))
         for text, origin in zip(s.text.split("\n"), s.origins, strict=True):
@@ -363,3 +364,18 @@ def test_include_config_reads_the_sample_mkdocs_yml():
     cfg = include_config(GOOD)
     assert cfg.base_paths == [GOOD / "snippets"]
     assert Path(cfg.display_root) == GOOD
+
+
+@pytest.mark.parametrize("prefix", ["kubedoctst", "kubedoc-test", "kubedoctests", "KubeDocTest"])
+def test_a_misspelled_directive_prefix_is_an_error_not_an_ordinary_comment(prefix):
+    lines = [f'<!-- {prefix}: skip reason="x" -->', "```yaml", "a: 1", "```"]
+    snippets, errors = collect_page("p.md", lines, IncludeConfig())
+    assert [(e.line, e.message) for e in errors] == [
+        (1, f"unknown comment prefix {prefix!r}: did you mean 'kubedoctest:'?")
+    ]
+    assert len(snippets) == 1
+
+
+def test_an_ordinary_comment_with_a_colon_is_not_taken_for_a_directive():
+    snippets, errors = collect_page("p.md", ["<!-- note: see below -->", "```yaml", "a: 1", "```"], IncludeConfig())
+    assert errors == [] and len(snippets) == 1

@@ -165,7 +165,9 @@ def test_tool_configs_are_not_failed_and_say_which_tool_reads_them(good):
 
 
 def test_yaml_that_is_not_kubernetes_is_skipped_as_not_a_manifest(good):
-    for r in page_results(good, "parse.md")[4:6]:
+    not_manifests = page_results(good, "parse.md")[4:6]
+    assert len(not_manifests) == 2
+    for r in not_manifests:
         assert (r.status, r.stage) == (Status.SKIPPED, "parse")
         assert r.findings[0].message == "not a Kubernetes manifest"
 
@@ -179,7 +181,7 @@ def test_every_snippet_of_the_good_samples_passes_or_is_skipped_with_a_reason(go
 
 def test_every_page_of_the_bad_samples_has_a_failure(bad):
     pages = {i.rsplit(":", 1)[0] for i in bad}
-    assert len(pages) == len(list((BAD / "docs").glob("*.md")))
+    assert len(pages) == len(list((BAD / "docs").glob("*.md"))) > 10
     for page in pages:
         assert any(r.status == Status.FAILED for i, r in bad.items() if i.startswith(page + ":")), page
 
