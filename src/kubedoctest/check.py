@@ -143,6 +143,9 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f" ({self._session.describe()})"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
+        if self._session is not None:
+            for note in getattr(getattr(self._session, "provider", None), "notes", None) or []:
+                text += f"\nkubedoctest: {note}"
         return text
 
 

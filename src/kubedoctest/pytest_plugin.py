@@ -260,5 +260,5 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     s = reports.document(entries)["summary"]
     line = f"kubedoctest: {s['passed']} snippets passed, {s['failed']} failed, {s['skipped']} skipped"
     if s.get("partial"):
-        line += f"; {s['partial']} checked only partially on simulated nodes (see the JSON report)"
+        line += f"; {s['partial']} checked only partially (see the JSON report for why)"
     terminalreporter.write_line(line)

@@ -20,6 +20,12 @@ def summary(results: list[Result]) -> dict[str, int]:
     partial = sum(1 for r in results if r.fidelity == "partial")
     if partial:
         out["partial"] = partial
+    standin = sum(1 for r in results if r.standin_images)
+    if standin:
+        out["standin"] = standin  # ran on local stand-in images (kind, where images cannot be pulled)
+    unavailable = sum(1 for r in results if r.unavailable_images)
+    if unavailable:
+        out["image_unavailable"] = unavailable
     return out
 
 
@@ -74,6 +80,10 @@ def to_text(results: list[Result], verbose: bool = False, header: str | None = N
     s = summary(results)
     tail = f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped"
     if s.get("partial"):
-        tail += f" ({s['partial']} checked only partially on simulated nodes)"
+        tail += f" ({s['partial']} checked only partially)"
+    if s.get("standin"):
+        tail += f"; {s['standin']} ran on local stand-in images"
+    if s.get("image_unavailable"):
+        tail += f"; {s['image_unavailable']} with an image not available here"
     lines.append(tail)
     return "\n".join(lines)

@@ -111,7 +111,9 @@ class KindProvider(Provider):
         where = "node image built here" if self.image == BUILT_IMAGE else f"node image {self.image}"
         return f"kind {self.version} ({self.cluster_name}, real containers, {where})"
 
+    @property
     def notes(self) -> list[str]:
+        """What the run's header and results file must say about this cluster (workarounds, stand-ins)."""
         return list(self._notes)
 
     def unavailable(self) -> str | None:
@@ -137,8 +139,15 @@ class KindProvider(Provider):
     def _run(self, args: list[str], timeout: float, what: str) -> str:
         command = [str(kind_binary()), *args]
         try:
+            # its own session (a Ctrl-C reaches us, and we stop it and delete in order) and killed by
+            # the kernel if this process dies, so a killed run leaves no kind running on its own
             done = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False, start_new_session=True
+                command,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+                preexec_fn=processes._die_with_parent,  # noqa: PLW1509
             )
         except subprocess.TimeoutExpired:
             raise ProviderError(
