@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 PREFIX = "kubedoctest:"
 FLAGS = {"skip"}
-KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output", "no-requests"}
+KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output", "no-requests", "allow"}
 REQUIREMENTS = {"kubelet", "external"}
 CONDITIONS = {"Available", "Ready", "Succeeded", "Complete", "Bound", "Pending", "Established", "Endpoints", "Exists"}
 MAX_TIMEOUT = 3600  # seconds: an hour per object or step is already far past any useful wait
@@ -50,6 +50,7 @@ class Directives:
     exit: int = 0
     output: str | None = None
     no_requests: str | None = None  # why a workload fence declares no resources.requests
+    allow: frozenset[str] = frozenset()  # runbook lint rules a reviewed step may break (needs reason)
 
     def matches(self, version: str) -> bool:
         """Whether a Kubernetes version (e.g. "1.35") is in the k8s range (always, without one)."""
@@ -94,8 +95,17 @@ def parse(body: str) -> Directives:
 def _typed(d: dict[str, str]) -> Directives:
     if "skip" in d and not d.get("reason", "").strip():
         raise DirectiveError('skip without a reason: write skip reason="why this is not checked"')
-    if "reason" in d and "skip" not in d:
-        raise DirectiveError('reason without skip: write skip reason="..." or drop reason')
+    if "allow" in d and not d.get("reason", "").strip():
+        raise DirectiveError('allow without a reason: write allow="RULE" reason="why this step is safe"')
+    if "reason" in d and "skip" not in d and "allow" not in d:
+        raise DirectiveError('reason without skip or allow: write skip reason="..." or drop reason')
+    allow = split_list(d.get("allow", ""))
+    if "allow" in d:
+        from .steplint import RULES  # the lint's own rule names (imported here: steplint needs the model)
+
+        for rule in allow or [""]:
+            if rule not in RULES:
+                raise DirectiveError(f"unknown lint rule {rule!r} in allow{suggest(rule, set(RULES))}")
     requires = split_list(d.get("requires", ""))
     for req in requires:
         if req not in REQUIREMENTS:
@@ -112,6 +122,7 @@ def _typed(d: dict[str, str]) -> Directives:
         exit=_number(d, "exit", 0, 255) if "exit" in d else 0,
         output=d.get("output"),
         no_requests=_reason(d, "no-requests"),
+        allow=frozenset(allow),
     )
 
 

@@ -28,6 +28,10 @@ from kubedoctest.directives import (
         ('requires="kubelet"', Directives(requires=frozenset({"kubelet"}))),
         ('k8s=">=1.30,<1.36"', Directives(k8s=">=1.30,<1.36")),
         ('timeout="60"  exit="3"', Directives(timeout=60.0, exit=3)),
+        (
+            'allow="remote-shell, path" reason="reviewed"',
+            Directives(reason="reviewed", allow=frozenset({"remote-shell", "path"})),
+        ),
         ('output="say \\"hi\\""', Directives(output='say "hi"')),
         ('skip\n   reason="over\nlines"', Directives(skip=True, reason="over\nlines")),
     ],
@@ -41,7 +45,10 @@ def test_a_well_formed_directive_is_read_into_one_typed_object(body, expected):
     [
         ("skip", "skip without a reason"),
         ('skip reason="  "', "skip without a reason"),
-        ('reason="why"', "reason without skip"),
+        ('reason="why"', "reason without skip or allow"),
+        ('allow="remote-shell"', "allow without a reason"),
+        ('allow="remote-shel" reason="x"', "unknown lint rule 'remote-shel' in allow; did you mean 'remote-shell'\\?"),
+        ('allow="" reason="x"', "unknown lint rule '' in allow"),
         ('colour="blue"', "unknown directive 'colour'; known are"),
         ('expct="pod/a Ready"', "unknown directive 'expct'; did you mean 'expect'\\?"),
         ('requirs="kubelet"', "unknown directive 'requirs'; did you mean 'requires'\\?"),
