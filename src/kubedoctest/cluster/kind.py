@@ -87,6 +87,7 @@ class KindProvider(Provider):
         self.folder: Path | None = None
         self._kubeconfig: Path | None = None
         self._notes: list[str] = []
+        self.made_network = False  # True when this run created docker's "kind" network (then it removes it)
         kubectl = build.bin_dir() / "kubectl"
         self.kubectl = kubectl if kubectl.is_file() else None
 
@@ -169,8 +170,14 @@ class KindProvider(Provider):
             self._notes.append(note)
             self.log(f"kubedoctest: {note}")
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
+        self.made_network = not docker.run("network", "ls", "-q", "--filter", "name=^kind$", timeout=30).strip()
         processes.register(
-            self.cluster_name, self.folder, [], os.getpid(), self.name, extra={"cluster": self.cluster_name}
+            self.cluster_name,
+            self.folder,
+            [],
+            os.getpid(),
+            self.name,
+            extra={"cluster": self.cluster_name, "made_network": self.made_network},
         )
         ours = self.image_is_ours()
         v1 = cgroup_v1()
@@ -272,6 +279,9 @@ class KindProvider(Provider):
             docker.run("rm", "-f", "-v", *left, timeout=120, check=False)
             if containers(self.cluster_name):
                 problems.append(f"containers {', '.join(left)} remain; remove them with `docker rm -f`")
+        if self.made_network and not orphans():
+            # docker refuses while another cluster's node is attached: then it is that run's to remove
+            docker.run("network", "rm", "kind", timeout=60, check=False)
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             if self.folder.exists():
@@ -296,6 +306,7 @@ class KindProvider(Provider):
                 continue
             provider = cls(image=STOCK_IMAGE, name=entry.data.get("cluster") or entry.name)
             provider.folder = Path(entry.data["folder"]) if entry.data.get("folder") else None
+            provider.made_network = bool(entry.data.get("made_network"))
             try:
                 provider.delete()
                 removed.append(provider.cluster_name)
