@@ -26,3 +26,26 @@ def test_a_finding_renders_as_location_severity_message_versions_and_fix():
     assert Finding("p.md:3", "bad").render() == "p.md:3: bad"
     assert Finding("p.md:3", "old", "warning", "1.35").render() == "p.md:3: warning: old (Kubernetes 1.35)"
     assert Finding("p.md:3", "bad", hint="do this").render() == "p.md:3: bad; fix: do this"
+
+
+def test_the_readme_lists_exactly_the_stage_values():
+    import re
+    from pathlib import Path
+
+    from kubedoctest.model import Stage
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sentence = re.search(r"`stage` is where it ended \(([^)]*)\)", readme)
+    assert sentence, "README must say which values `stage` takes"
+    assert re.findall(r"`([^`]+)`", sentence.group(1)) == [s.value for s in Stage]
+
+
+def test_a_result_takes_a_stage_by_value_and_refuses_an_unknown_one():
+    import pytest
+
+    from kubedoctest.model import Result, Stage, Status
+
+    s = Snippet("docs/a.md", 4, "yaml", "a: 1", [Origin(5)])
+    assert Result(s, Status.PASSED, "dry-run").stage is Stage.DRY_RUN
+    with pytest.raises(ValueError):
+        Result(s, Status.PASSED, "applied")
