@@ -102,9 +102,40 @@ def _day(when: float) -> str:
     return datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d")
 
 
+_MEMO: dict[tuple, list[Stale]] = {}
+
+
+def _state(docs: Path) -> tuple | None:
+    """What the answer depends on, read without git: the pages' stats and the repository's index
+    and HEAD log (both change with every commit, checkout or staging). None: do not memoize."""
+    for folder in [docs, *docs.parents]:
+        git_dir = folder / ".git"
+        if git_dir.is_dir():
+            marks = [git_dir / "index", git_dir / "logs" / "HEAD", git_dir / "HEAD"]
+            try:
+                pages = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(docs.rglob("*.md"))]
+                return (str(docs), tuple(pages), tuple(m.stat().st_mtime_ns if m.exists() else 0 for m in marks))
+            except OSError:
+                return None
+    return None
+
+
 def stale_pairs(docs: Path, source: str = "zh", others: tuple[str, ...] = ("en",)) -> list[Stale]:
-    """Every translated page under docs/<other>/ that is behind docs/<source>/, sorted."""
+    """Every translated page under docs/<other>/ that is behind docs/<source>/, sorted; memoized
+    for the life of the process while nothing it depends on changes (`mkdocs serve` rebuilds)."""
     docs = docs.resolve()
+    state = _state(docs)
+    key = (state, source, others)
+    if state is not None and key in _MEMO:
+        return _MEMO[key]
+    found = _stale_pairs(docs, source, others)
+    if state is not None:
+        _MEMO.clear()
+        _MEMO[key] = found
+    return found
+
+
+def _stale_pairs(docs: Path, source: str, others: tuple[str, ...]) -> list[Stale]:
     top_raw = _git(docs, "rev-parse", "--show-toplevel")
     if top_raw is None:
         return []
