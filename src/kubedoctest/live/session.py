@@ -120,7 +120,11 @@ class LiveSession:
                 and not processes.alive(int(pid))
                 and not meta.get("deletionTimestamp")
             ):
-                self.api.delete("v1", "Namespace", meta["name"], None, meta.get("uid"))
+                try:
+                    self.api.delete("v1", "Namespace", meta["name"], None, meta.get("uid"))
+                except ApiError as e:
+                    self.log(f"kubedoctest: cannot remove namespace {meta['name']!r} left by {owner}: {e}")
+                    continue
                 self.log(f"kubedoctest: removed namespace {meta['name']!r} left by an earlier run ({owner})")
 
     def __exit__(self, *exc: Any) -> None:
