@@ -181,7 +181,7 @@ def test_an_unreadable_page_exits_2(capsys, monkeypatch, tmp_path):
 
 
 def test_an_unreadable_folder_exits_2(capsys, monkeypatch, tmp_path):
-    import kubedoctest.collect as collect
+    import kubedoctest.pages as pages_module
 
     page(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -190,7 +190,7 @@ def test_an_unreadable_folder_exits_2(capsys, monkeypatch, tmp_path):
         onerror(PermissionError(13, "Permission denied", "docs/locked"))
         return iter(())
 
-    monkeypatch.setattr(collect.os, "walk", walk)
+    monkeypatch.setattr(pages_module.os, "walk", walk)
     code, _, err = run(capsys, "docs", "--cluster", "none")
     assert code == 2 and "cannot read the folder 'docs/locked': Permission denied" in err
 

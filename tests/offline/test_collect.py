@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import kubedoctest.pages
 from kubedoctest import collect
 from kubedoctest.collect import collect_page, language_of, pages, read_page
 from kubedoctest.directives import Directives, Expectation
@@ -301,7 +302,7 @@ def test_a_10_mb_page_is_collected_in_a_few_seconds(tmp_path):
 
 
 def test_a_page_over_the_size_limit_is_an_input_error_not_a_crash(tmp_path, monkeypatch):
-    monkeypatch.setattr(collect, "MAX_PAGE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(kubedoctest.pages, "MAX_PAGE_BYTES", 1024 * 1024)
     page = tmp_path / "huge.md"
     page.write_text("x" * (2 * 1024 * 1024), encoding="utf-8")
     with pytest.raises(InputError, match="huge.md': it is larger than the 1 MB limit; split it"):
