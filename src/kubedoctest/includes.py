@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .include_select import RE_SECTION, SelectionError, select_ranges, select_section, unescape_section
 from .model import Origin
 from .reading import RejectedFile, read_bounded
 
@@ -32,13 +32,6 @@ RE_ALL = re.compile(
     """
 )
 RE_BLOCK_PATH = re.compile(r"^(?P<space>[ \t]*)(?P<snippet>.*?)\r?$")
-# As pymdownx.snippets: the lookarounds after the lazy `pre` skip positions that cannot start the
-# shortest match (after a `;`, or inside a run of `-`), so a long run of `-` is not re-scanned from
-# every position (quadratic time).
-RE_SECTION = re.compile(
-    r"(?xi)^(?P<pre>.*?)(?<!;)(?!(?<=-)-)(?P<escape>;*)(?P<marker>-{1,}8<-{1,}[ \t]+)"
-    r"(?P<section>\[[ \t]*(?P<type>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])(?P<post>.*?)$"
-)
 RE_TARGET = re.compile(
     r"(?i)^(.*?)(?:((?::-?[0-9]*){1,2}(?:(?:,(?=[-0-9:])-?[0-9]*)(?::-?[0-9]*)?)*)|(:[a-z][-_0-9a-z]*))?$"
 )
@@ -105,7 +98,7 @@ def _parse(lines: list[Line], config: IncludeConfig, seen: list[Path], is_sectio
             if not is_section and "8<-" in text:
                 m2 = RE_SECTION.match(text)
                 if m2 and m2.group("escape"):
-                    text = _unescape_section(m2)
+                    text = unescape_section(m2)
                 elif m2:
                     continue
             out.append((text, origin))
@@ -166,12 +159,14 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path],
         raise IncludeError(
             f"failed to include {target!r}: the file is empty; remove the include or fill the file", origin
         )
-    if ranges:
-        numbered = _select_ranges(
-            numbered, ranges, config, target, origin, content.count("\n") + (not content.endswith("\n"))
-        )
-    elif section:
-        numbered = _select_section(numbered, section[1:], target, origin, config)
+    lines = content.count("\n") + (not content.endswith("\n"))
+    try:
+        if ranges:
+            numbered = select_ranges(numbered, ranges, config.dedent_subsections, target, lines)
+        elif section:
+            numbered = select_section(numbered, section[1:], target, config.dedent_subsections)
+    except SelectionError as e:
+        raise IncludeError(str(e), origin) from None
     if not any(t.strip() for t, _ in numbered):
         what = f"the lines {ranges[1:]}" if ranges else f"the section {section[1:]!r}" if section else "the file"
         raise IncludeError(
@@ -219,76 +214,3 @@ def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
         "check the path, it is relative to base_path in mkdocs.yml",
         origin,
     )
-
-
-def _unescape_section(m: re.Match[str]) -> str:
-    """An escaped section marker (`;--8<-- [start:x]`) is text: drop one `;`."""
-    return (
-        m.group("pre")
-        + m.group("escape").replace(";", "", 1)
-        + m.group("marker")
-        + m.group("section")
-        + m.group("post")
-    )
-
-
-def _dedent(numbered: list[tuple[str, int]], config: IncludeConfig) -> list[tuple[str, int]]:
-    if not config.dedent_subsections:
-        return numbered
-    texts = textwrap.dedent("\n".join(t for t, _ in numbered)).split("\n")
-    return list(zip(texts, (n for _, n in numbered), strict=True))
-
-
-def _select_ranges(
-    numbered: list[tuple[str, int]], ranges: str, config: IncludeConfig, target: str, origin: Origin, lines: int
-) -> list[tuple[str, int]]:
-    total = len(numbered)
-    out: list[tuple[str, int]] = []
-    for nums in ranges[1:].split(","):
-        span = nums.split(":")
-        start = int(span[0]) if span[0] and len(span[0]) < 10 else None
-        end = int(span[1]) if len(span) > 1 and span[1] and len(span[1]) < 10 else None
-        for bound in (start, end):
-            if bound is not None and abs(bound) > lines:
-                raise IncludeError(
-                    f"failed to include {target}{ranges}: line {bound} is past the end of the file "
-                    f"({lines} lines); fix the line range",
-                    origin,
-                )
-        if start is not None and start >= 0:
-            start = max(0, start - 1)
-        if start is not None and start < 0:
-            start = min(max(total + start, 0), total)
-        if end is not None and end < 0:
-            end = min(max(total + 1 + end, 0), total)
-        out.extend(numbered[slice(start, end)])
-    return _dedent(out, config)
-
-
-def _select_section(
-    numbered: list[tuple[str, int]], name: str, target: str, origin: Origin, config: IncludeConfig
-) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    start = found = False
-    for text, n in numbered:
-        m = RE_SECTION.match(text) if "8<-" in text else None
-        if m and m.group("escape"):
-            text = _unescape_section(m)
-        elif m is not None and m.group("name") == name:
-            if not start and m.group("type") == "start":
-                start = found = True
-                continue
-            if start and m.group("type") == "start":
-                continue
-            break
-        elif m and start:
-            continue
-        if start:
-            out.append((text, n))
-    if not found:
-        raise IncludeError(
-            f"failed to include {target}:{name}: no section {name!r} in the file; "
-            f"mark it with --8<-- [start:{name}] and --8<-- [end:{name}]",
-            origin,
-        )
-    return _dedent(out, config)
