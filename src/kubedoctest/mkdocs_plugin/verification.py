@@ -35,6 +35,8 @@ TEXT = {
         "why": "没有在集群上完整验证的片段和原因：",
         "why_row": "- {reason}（{n} 个）：{ids}",
         "standins": "在替身镜像上运行的片段：",
+        "unavailable": "镜像无法获取：{image}",
+        "no_cluster": "这次运行没有使用集群（--cluster none）",
     },
     "en": {
         "none": "**No test run is recorded.** This build read no kubedoctest results file (`scripts/test` "
@@ -57,6 +59,8 @@ TEXT = {
         "why": "Snippets not fully verified on a cluster, and why:",
         "why_row": "- {reason} ({n}): {ids}",
         "standins": "Snippets that ran on stand-in images:",
+        "unavailable": "image not available: {image}",
+        "no_cluster": "the run had no cluster (--cluster none)",
     },
 }
 
@@ -70,14 +74,19 @@ def _best_per_snippet(results: Results, lang: str) -> dict[str, list[Entry]]:
     return per
 
 
-def _reason(entries: list[Entry]) -> str:
+def _reason(entries: list[Entry], t: dict) -> str:
     for e in sorted(entries, key=lambda e: -e.strength):
-        reasons = e.partial_reasons + [f"image not available: {i}" for i in e.unavailable_images]
+        reasons = e.partial_reasons + [t["unavailable"].format(image=i) for i in e.unavailable_images]
         if reasons:
             return "; ".join(reasons)
+    if all(e.run.provider == "none" for e in entries) and any(e.strength == OFFLINE for e in entries):
+        return t["no_cluster"]
     for e in entries:
         for m in e.messages:
-            return m.split(": ", 1)[1] if ": " in m else m
+            text = m.split(": ", 1)[1] if ": " in m else m  # without its page:line
+            for word in ("info: ", "warning: "):
+                text = text.removeprefix(word)
+            return text
     return entries[0].status
 
 
@@ -103,7 +112,7 @@ def render(results: Results, lang: str) -> str:
         page = best.path
         if any(e.status == "failed" for e in entries) and best.strength == 0:
             counts["c_failed"] += 1
-            why.append((sid, _reason(entries)))
+            why.append((sid, _reason(entries, t)))
             continue
         category = {REAL: "c_real", SIMULATED: "c_sim", OFFLINE: "c_offline"}.get(best.strength, "c_skipped")
         counts[category] += 1
@@ -114,7 +123,7 @@ def render(results: Results, lang: str) -> str:
         if best.strength in (REAL, SIMULATED) and best.partial:
             counts["c_partial"] += 1
         if best.strength < REAL and (best.partial or best.strength <= OFFLINE):
-            why.append((sid, _reason(entries)))
+            why.append((sid, _reason(entries, t)))
     out += ["", t["counts"]]
     for key in ("c_real", "c_standin", "c_sim", "c_partial", "c_offline", "c_skipped", "c_failed"):
         if counts[key] or key in ("c_real", "c_sim", "c_offline"):
