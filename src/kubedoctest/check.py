@@ -162,6 +162,8 @@ def _complete(p: Prepared, r: Result) -> Result:
 def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Report:
     """Check every snippet of the settings' paths (of its shard); an InputError when nothing can be
     checked at all (no pages, no snippets, an unreadable page, a cluster that cannot start)."""
+    if settings.results is not None:  # a results file of an earlier run must not outlive a run that fails
+        _remove(settings.results)
     with Pipeline(settings, log) as pipeline:
         results = pipeline.run()
         if not results:
@@ -171,6 +173,13 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
     if settings.results is not None:
         write_results(settings.results, report)
     return report
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot replace the results file {str(path)!r}: {e.strerror}") from None
 
 
 def write_results(path: Path, report: Report) -> None:

@@ -237,6 +237,9 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     _GATHERED.clear()
+    settings = session.config.stash.get(_SETTINGS, None)
+    if settings is not None and settings.results is not None and not _is_worker(session.config):
+        settings.results.unlink(missing_ok=True)  # an earlier run's file must not outlive a failed run
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

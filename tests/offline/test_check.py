@@ -270,3 +270,12 @@ def test_check_is_the_entry_the_cli_calls_and_returns_a_report(monkeypatch):
     passed = [r for r in report.results if r.status == "passed"]
     assert passed and all(r.k8s_versions and set(r.k8s_versions) <= set(VERSIONS) for r in passed)
     assert any(r.k8s_versions == VERSIONS for r in passed)
+
+
+def test_a_run_that_cannot_check_removes_an_old_results_file(capsys, monkeypatch, tmp_path):
+    (tmp_path / "docs").mkdir()
+    old = tmp_path / "results.json"
+    old.write_text('{"summary": {"failed": 0}}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, "docs", "--cluster", "none", "--results", str(old))
+    assert code == 2 and not old.exists()

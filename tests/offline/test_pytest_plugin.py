@@ -274,3 +274,13 @@ def test_the_results_file_has_one_entry_per_item(pytester):
     assert doc["summary"]["failed"] == 19 and doc["summary"]["total"] == 23
     assert {e["id"] for e in doc["snippets"]} == {e["id"] for e in doc["snippets"] if e["path"].startswith("docs/")}
     assert all(len(e["hash"]) == 64 for e in doc["snippets"])
+
+
+def test_a_failed_pipeline_leaves_no_results_file_of_an_earlier_run(pytester):
+    project(pytester, GOOD)
+    old = pytester.path / "results.json"
+    old.write_text('{"summary": {"failed": 0}}', encoding="utf-8")
+    args = [a if a != "none" else "existing" for a in ARGS]
+    result = pytester.runpytest(*args, "--kubedoctest-results", str(old), "--kubedoctest-kubeconfig", "missing")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert not old.exists()
