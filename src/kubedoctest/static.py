@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import apis, formats
+from . import apis, object_formats
 from .crd import CRD_API, CustomResources
 from .model import Finding, Manifest, Snippet
 from .schema import SchemaError, Validator, VersionSchemas, schemas
@@ -60,7 +60,7 @@ class StaticChecker:
             if tool:
                 out.tool_configs.append(f"{manifest.describe()}: {tool}")
                 continue
-            for path, message, hint in formats.problems(manifest):
+            for path, message, hint in object_formats.problems(manifest):
                 self._add(merged, snippet, manifest, path, message, hint, "*")
             if not manifest.name:
                 self._add(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest import formats
+from kubedoctest import formats, object_formats
 from kubedoctest.model import Manifest, Status
 
 from .support import run_offline
@@ -67,7 +67,7 @@ def test_the_dns1035_message_is_the_servers():
 
 
 def problems(obj: dict) -> list[str]:
-    return [message for _, message, _ in formats.problems(Manifest(obj))]
+    return [message for _, message, _ in object_formats.problems(Manifest(obj))]
 
 
 def test_names_follow_their_kind_namespace_and_service_are_labels_rbac_names_are_path_segments():
