@@ -72,7 +72,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # The docs are collected wherever pytest would not look (testpaths = ["tests"]).
     given_args = [Path(a.split("::")[0]).resolve() for a in config.args]
     for p in settings.paths:
-        if not any(Path(p).resolve().is_relative_to(a) for a in given_args):
+        docs = Path(p).resolve()
+        if not any(docs.is_relative_to(a) or a.is_relative_to(docs) for a in given_args):
             config.args.append(p)
 
 

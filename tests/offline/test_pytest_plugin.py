@@ -284,3 +284,10 @@ def test_a_failed_pipeline_leaves_no_results_file_of_an_earlier_run(pytester):
     result = pytester.runpytest(*args, "--kubedoctest-results", str(old), "--kubedoctest-kubeconfig", "missing")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert not old.exists()
+
+
+def test_a_page_given_on_the_command_line_is_the_only_page_collected(pytester):
+    project(pytester, GOOD)
+    result = pytester.runpytest(*ARGS, "--collect-only", "-q", "docs/fences.md")
+    ids = [line for line in result.outlines if line.startswith("docs/")]
+    assert ids and all(i.startswith("docs/fences.md:") for i in ids)
