@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import runner
-from .collect import CollectError, pages
+from .collect import pages
 from .config import Settings
-from .model import InputError, Prepared, Result, Snippet, Status
+from .model import InputError, Prepared, Result, Status
 
 
 @dataclass
@@ -71,9 +71,6 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             if item.page in self.pages:
                 out.setdefault(item.id, (item.id, item.page, item.line))
         return list(out.values())
-
-    def snippet(self, snippet_id: str) -> Snippet | CollectError | None:
-        return next((s for s in [*self.errors, *self.snippets] if s.id == snippet_id), None)
 
     # -- running ------------------------------------------------------------------------------
 

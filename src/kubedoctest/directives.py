@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-PREFIX = "kubedoctest:"
 FLAGS = {"skip"}
 KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output", "no-requests", "allow"}
 REQUIREMENTS = {"kubelet", "external"}

@@ -20,7 +20,6 @@ NOT_A_MANIFEST = "not a Kubernetes manifest"
 class Options:
     paths: list[str]
     versions: list[str] = field(default_factory=list)
-    cluster: str = "none"
     mkdocs_yml: Path | None = None
     select: Callable[[str], bool] | None = None  # which snippet ids to run (None: all)
 
