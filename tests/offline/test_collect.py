@@ -380,3 +380,10 @@ def test_a_misspelled_directive_prefix_is_an_error_not_an_ordinary_comment(prefi
 def test_an_ordinary_comment_with_a_colon_is_not_taken_for_a_directive():
     snippets, errors = collect_page("p.md", ["<!-- note: see below -->", "```yaml", "a: 1", "```"], IncludeConfig())
     assert errors == [] and len(snippets) == 1
+
+
+def test_a_huge_timeout_directive_is_an_error_at_its_line_not_an_overflow():
+    lines = ["# t", '<!-- kubedoctest: timeout="9999999999" -->', "```yaml", "a: 1", "```"]
+    snippets, errors = collect_page("p.md", lines, IncludeConfig())
+    assert [(e.line, e.message) for e in errors] == [(2, "timeout must be between 1 and 3600: got '9999999999'")]
+    assert len(snippets) == 1 and snippets[0].directives.timeout is None
