@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
 
 from kubedoctest.collect import collect_page, read_page
 from kubedoctest.config import include_config
@@ -38,17 +38,6 @@ DEVICES = {
 }
 TIMEOUT_MS = 15_000
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-# Material (9.8) fetches <link rel="alternate"> + "sitemap.xml" on every page, to map the
-# current page to the other language when the reader uses the language selector. With
-# mkdocs-static-i18n those links point at the same page in each language (/concepts/pod/,
-# /en/concepts/pod/), and MkDocs writes one sitemap.xml, at the root, so these fetches answer
-# 404 and Chromium logs "Failed to load resource". Material then falls back to the link itself,
-# so the reader sees nothing. It cannot be avoided from here (only by a theme override that
-# drops the <link rel="alternate"> tags from the head), so exactly this message is ignored:
-# a 404 of a URL of the local server whose path ends in /sitemap.xml.
-SITEMAP_404 = "Failed to load resource: the server responded with a status of 404"
-SITEMAP_PATH = re.compile(r"/(?:[^/?#]+/)*sitemap\.xml")
 
 
 def url_of(lang: str, page: str) -> str:
@@ -191,6 +180,7 @@ class Reader:
     site: Path
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "STATUS URL (from PAGE)" or "failed URL: why"
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
 
     def context(self, device: str = "desktop") -> BrowserContext:
@@ -199,6 +189,8 @@ class Reader:
             ctx.set_default_timeout(TIMEOUT_MS)
             ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=self.base)
             ctx.on("request", self._on_request)
+            ctx.on("response", self._on_response)
+            ctx.on("requestfailed", self._on_request_failed)
             self.contexts[device] = ctx
         return self.contexts[device]
 
@@ -213,6 +205,10 @@ class Reader:
 
     def path_of(self, page: Page) -> str:
         return page.url.removeprefix(self.base)
+
+    def failed_requests(self) -> list[str]:
+        """Every request answered with a status of 400 or more, or not answered at all."""
+        return list(self.failed)
 
     def take_errors(self) -> list[str]:
         """The console errors and uncaught exceptions recorded so far (and forget them)."""
@@ -231,19 +227,23 @@ class Reader:
     def _on_request(self, request: Request) -> None:
         self.requests.append(request.url)
 
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            referer = response.request.headers.get("referer")
+            where = f" (from {referer})" if referer else ""
+            self.failed.append(f"{response.status} {response.url}{where}")
+
+    def _on_request_failed(self, request: Request) -> None:
+        # a page closed by the test while a request was under way is not a failure of the site
+        if request.failure and "ERR_ABORTED" not in request.failure:
+            self.failed.append(f"failed {request.url}: {request.failure}")
+
     def _on_console(self, page: Page, msg: ConsoleMessage) -> None:
         if msg.type != "error":
             return
         url = msg.location.get("url", "") if msg.location else ""
-        if self._is_sitemap_404(msg.text, url):
-            return
         where = f" ({url})" if url else ""
         self.errors.append(f"{page.url}: console error: {msg.text}{where}")
-
-    def _is_sitemap_404(self, text: str, url: str) -> bool:
-        if not text.startswith(SITEMAP_404) or not url.startswith(self.base + "/"):
-            return False
-        return SITEMAP_PATH.fullmatch(url.removeprefix(self.base)) is not None
 
 
 def _is_local(url: str) -> bool:

@@ -3,8 +3,8 @@
 One `mkdocs build --strict` per session, one threaded http.server on a free port of
 127.0.0.1, one Chromium per session (Debian's /usr/bin/chromium through Playwright's sync API;
 the tests fail, never skip, when it is missing). Each test gets a Reader whose browser contexts
-record every request and console error; after each test no request may have left
-127.0.0.1 and no unexpected console error may remain unreported.
+record every request, failed request and console error; after each test no request may have
+left 127.0.0.1 or failed (4xx/5xx, no answer) and no console error may remain unreported.
 """
 
 from __future__ import annotations
@@ -111,8 +111,9 @@ def reader(browser: Browser, server: str, site: Path) -> Iterator[Reader]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """After a test that passed, fail it if its pages requested anything from another host or
-    logged a console error the test did not take (Reader.take_errors) and check itself."""
+    """After a test that passed, fail it if its pages requested anything from another host, got
+    a 4xx/5xx answer or none, or logged a console error the test did not take
+    (Reader.take_errors) and check itself."""
     result = yield
     r = getattr(item, "funcargs", {}).get("reader")
     if isinstance(r, Reader):
@@ -123,6 +124,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
                 f"{len(off_host)} requests left {LOCAL_HOST} (vendor the file under "
                 f"docs/assets/):\n" + "\n".join(sorted(set(off_host)))
             )
+        failed = r.failed_requests()
+        if failed:
+            problems.append(f"{len(failed)} requests failed (4xx/5xx or no answer):\n" + "\n".join(failed))
         errors = r.take_errors()
         if errors:
             problems.append(f"{len(errors)} console errors:\n" + "\n".join(errors))
