@@ -45,6 +45,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._stale: dict[str, dict[str, translations.Stale]] = {}
+        self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
         self.timings: dict[str, float] = {"pages": 0.0, "findings": 0.0, "badges": 0.0, "translations": 0.0}
         self.checked_now = 0
 
@@ -67,8 +68,28 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Collects every page of this build at once and checks the snippets not in the cache in
+        one go: one schema validator per version for the whole site (and custom resources
+        checked against the CustomResourceDefinitions of every page, as in a test run)."""
         self.timings = dict.fromkeys(self.timings, 0.0)
         self.checked_now = 0
+        self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
+        started = time.perf_counter()
+        everything = []
+        for file in files.documentation_pages():
+            src = file.abs_src_path
+            if not src:
+                continue
+            try:
+                source = Path(src).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports it when it reads the page
+            found = fences.collect(os.path.relpath(src, self.root), source, self.include)
+            self._pages[src] = (source, found)
+            everything.extend(found.snippets)
+        if self.config.findings and self.versions:
+            self.checked_now += findings.check(everything, [], self.versions)[1]
+        self.timings["pages"] += time.perf_counter() - started
         return files
 
     # -- per page --------------------------------------------------------------------------
@@ -95,16 +116,14 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         lang = self._lang(page)
         display = os.path.relpath(src, self.root)
         lines = markdown.split("\n")
-        try:
-            source = Path(src).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-        except OSError:
+        if src not in self._pages:
             return markdown
+        source, page_snippets = self._pages[src]
         body, tail = _trimmed(source), _trimmed(lines)
         offset = len(body) - len(tail)
         if offset < 0 or body[offset:] != tail:
             log.debug(f"kubedoctest: {display}: the page was changed before this plugin; no badges")
             return markdown
-        page_snippets = fences.collect(display, source, self.include)
         html: dict[int, str] = {}
         places: dict[int, tuple[str, list[int]]] = {}
 
