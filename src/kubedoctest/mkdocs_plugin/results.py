@@ -5,7 +5,8 @@ A results file is the JSON report of `kubedoctest check --format json` or of the
 (provider, kubernetes, simulated, k8s_versions, date) and one entry per snippet with its content
 `hash`. Several files (a kwok run and a kind run) merge per hash: real containers beat a control
 plane with simulated nodes, which beats offline checks only. Nothing here claims more than an
-entry says: an entry without a hash, a failed entry or a skipped one never makes a badge.
+entry says: an entry without a hash, a failed entry or a skipped one never makes a badge, and a
+text that failed in any run read gets none either.
 """
 
 from __future__ import annotations
@@ -122,8 +123,10 @@ def load(files: list[Path]) -> Results:
             continue
         out.runs.append(run)
         out.entries.extend(entries)
+    # a failure of the same text in any run read contradicts a pass: then no badge at all
+    failed = {e.hash for e in out.entries if e.hash and e.status == "failed"}
     for e in out.entries:
-        if not e.hash or not e.strength:
+        if not e.hash or not e.strength or e.hash in failed:
             continue
         held = out.best.get(e.hash)
         if held is None or _rank(e) > _rank(held):
