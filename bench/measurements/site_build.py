@@ -10,6 +10,8 @@ to a fresh git repository so the "last updated" dates come from git as in a clon
 
 The ratio full/plain is reported on wall and on CPU seconds (CPU varies less on a shared
 machine); growth is linear when the time per page does not rise with the page count.
+Not --strict: a warning from a page being edited while the benchmark runs does not stop it
+(tests/site builds strictly).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from bench.timing import ROOT, linear, repeat, run_child, tool_env
 
 NAME = "site_build"
-SUMMARY = "mkdocs build --strict of the site (full) and of a plain mkdocs-material config, 96-3072 pages"
+SUMMARY = "mkdocs build of the site (full) and of a plain mkdocs-material config, 96-3072 pages"
 SCALES = (1, 4, 16, 32)  # x the repository's pages (48 per language today: 96, 384, 1536, 3072)
 QUICK_SCALES = (1, 2, 4)
 
@@ -74,9 +76,9 @@ def scaled_copy(scale: int, dest: Path) -> int:
 def build(source: Path, config: str) -> tuple[float, float]:
     (source / "mkdocs.yml").write_text(config, encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="bench-site-out-") as out:
-        run = run_child(["mkdocs", "build", "--strict", "-q", "-d", out], cwd=source, env=tool_env())
+        run = run_child(["mkdocs", "build", "-q", "-d", out], cwd=source, env=tool_env())
     if run.returncode != 0:
-        raise SystemExit(f"bench: mkdocs build --strict failed in {source}:\n{run.tail(30)}")
+        raise SystemExit(f"bench: mkdocs build failed in {source}:\n{run.tail(30)}")
     return run.seconds, run.cpu_seconds
 
 
