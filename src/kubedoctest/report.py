@@ -44,6 +44,7 @@ def entry(r: Result) -> dict[str, Any]:
         "reasons": list(r.reasons),
         "standin_images": list(r.standin_images),
         "unavailable_images": list(r.unavailable_images),
+        "seconds": round(r.seconds, 3),
     }
     if r.fidelity:
         out["fidelity"] = r.fidelity

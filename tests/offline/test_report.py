@@ -52,7 +52,7 @@ def test_the_json_report_has_exactly_the_documented_keys():
     assert set(doc) == {"snippets", "summary"}
     assert set(doc["summary"]) == {"total", "passed", "failed", "skipped"}
     keys = {"path", "line", "id", "status", "stage", "messages", "hash", "language", "k8s_versions", "reasons"}
-    keys |= {"standin_images", "unavailable_images"}
+    keys |= {"standin_images", "unavailable_images", "seconds"}
     for entry in doc["snippets"]:
         assert set(entry) == keys
     text = RESULTS[1].snippet.text
@@ -69,6 +69,7 @@ def test_the_json_report_has_exactly_the_documented_keys():
         "reasons": [],
         "standin_images": [],
         "unavailable_images": [],
+        "seconds": 0.0,
     }
 
 
