@@ -295,7 +295,7 @@ def test_a_10_mb_page_is_collected_in_a_few_seconds(tmp_path):
     assert page.stat().st_size >= 10 * 1024 * 1024
     start = time.perf_counter()
     snippets, errors = collect.collect([str(page)], IncludeConfig())
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < 60  # a bound against a quadratic read, not a timing
     assert errors == []
     assert len(snippets) > 1000
     assert snippets[1].line == snippets[0].line + unit.count("\n")
@@ -314,7 +314,7 @@ def test_a_long_line_of_blanks_after_a_fence_is_read_in_linear_time():
     line = "``` yaml" + " " * 200_000 + "x"
     start = time.perf_counter()
     snippets, errors = collect_page("p.md", [line, "a: 1", "```"], IncludeConfig())
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 15  # a bound against a quadratic blow-up (minutes), not a timing
     assert errors == [] and snippets[0].language == "yaml"
 
 

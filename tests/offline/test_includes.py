@@ -220,4 +220,4 @@ def test_a_section_marker_made_of_a_long_run_of_dashes_is_read_in_linear_time():
     start = time.perf_counter()
     assert RE_SECTION.match(line) is None
     assert texts([line], IncludeConfig(base_paths=[Path(".")])) == [line]
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 15  # a bound against a quadratic blow-up (minutes), not a timing
