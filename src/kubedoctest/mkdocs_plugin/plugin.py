@@ -121,14 +121,14 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         source, page_snippets = self._pages[src]
         body, tail = _trimmed(source), _trimmed(lines)
         offset = len(body) - len(tail)
-        if offset < 0 or body[offset:] != tail:
+        placeable = offset >= 0 and body[offset:] == tail
+        if not placeable:  # findings are still logged; nothing is put in the page
             log.debug(f"kubedoctest: {display}: the page was changed before this plugin; no badges")
-            return markdown
         html: dict[int, str] = {}
         places: dict[int, tuple[str, list[int]]] = {}
 
         def attach(snippet, block: str) -> None:
-            where = fences.before_fence(snippet, source)
+            where = fences.before_fence(snippet, source) if placeable else None
             if where is None or where[0] < offset:
                 return
             n = len(html)
@@ -140,10 +140,10 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
             checked, fresh = findings.check(page_snippets.snippets, page_snippets.errors, self.versions)
             self.checked_now += fresh
             for result in checked:
-                for f in findings.problems(result):
-                    (log.warning if f.severity == "error" else log.info)(f"kubedoctest: {f.render()}")
                 found = findings.problems(result)
-                if found and result.snippet.origins is not None and result.stage != "collect":
+                for f in found:
+                    (log.warning if f.severity == "error" else log.info)(f"kubedoctest: {f.render()}")
+                if found and result.stage != "collect":
                     attach(result.snippet, findings.render(found, lang))
             self.timings["findings"] += time.perf_counter() - started
         if self.config.badges:
