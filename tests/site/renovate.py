@@ -97,10 +97,14 @@ def uncovered(root: Path) -> list[str]:
     entries = load_catalog(root)
     found = []
     wanted: dict[str, set[str]] = {}
+    # Entries marked renovate: false need not be found (a locally built image is in no registry).
+    frozen = {e.image for e in entries if not e.renovate} | {e.undigested for e in entries if not e.renovate}
     for e in entries:
-        wanted.setdefault(CATALOG, set()).add(e.image)
+        if e.image not in frozen:
+            wanted.setdefault(CATALOG, set()).add(e.image)
     for r in references(root, entries):
-        wanted.setdefault(r.file, set()).add(r.image)
+        if r.image not in frozen:
+            wanted.setdefault(r.file, set()).add(r.image)
     for file, images in sorted(wanted.items()):
         patterns = [p for files, ps in managers if any(f.search(file) for f in files) for p in ps]
         if not patterns:
@@ -118,7 +122,7 @@ def uncovered(root: Path) -> list[str]:
 
 
 def disabled_without_rule(root: Path) -> list[str]:
-    """Catalog entries marked renovate: false must be disabled by a packageRule, and only those."""
+    """Entries marked renovate: false that Renovate would find must be disabled by a packageRule; only those are."""
     data = load(root)
     rules = data.get("packageRules", [])
     if not isinstance(rules, list):
@@ -127,9 +131,11 @@ def disabled_without_rule(root: Path) -> list[str]:
         d for r in rules if isinstance(r, dict) and r.get("enabled") is False for d in r.get("matchDepNames", [])
     }
     entries: list[Entry] = load_catalog(root)
+    patterns = [p for _, ps in image_managers(data) for p in ps]
     found = []
     for e in entries:
-        if not e.renovate and e.repository not in disabled:
+        seen = bool(matches_in(f" {e.image} ", patterns))  # Renovate would extract it: it must be disabled
+        if not e.renovate and seen and e.repository not in disabled:
             found.append(
                 f'{CATALOG}:{e.line}: {e.key} has renovate: false but no packageRule of {CONFIG} disables "{e.repository}"'
             )

@@ -207,17 +207,17 @@ def _renovate(tmp_path: Path, repos: str, files: list[str] | None = None) -> Non
 
 
 def test_renovate_misses_an_image_whose_repository_is_not_in_its_pattern(tmp_path: Path):
-    write(tmp_path, "images.yaml", CATALOG_TEXT)
-    write(tmp_path, "docs/en/a.md", "Run `nginx:1.30` on `kindest/node:v1.37.0`.\n")
+    write(tmp_path, "images.yaml", CATALOG_TEXT + "  curl:\n    image: curlimages/curl:8.22.0\n    standin: curl\n")
+    write(tmp_path, "docs/en/a.md", "Run `nginx:1.30`, then `kubectl run c --image=curlimages/curl:8.22.0`.\n")
     _renovate(tmp_path, "nginx")
 
     assert renovate.uncovered(tmp_path) == [
-        'docs/en/a.md: Renovate would not find "kindest/node:v1.37.0": add its repository to the depName '
+        'docs/en/a.md: Renovate would not find "curlimages/curl:8.22.0": add its repository to the depName '
         "list of the matchStrings in renovate.json",
-        f'images.yaml: Renovate would not find "kindest/node:v1.37.0@sha256:{"a" * 64}": add its repository '
-        "to the depName list of the matchStrings in renovate.json",
+        'images.yaml: Renovate would not find "curlimages/curl:8.22.0": add its repository to the depName '
+        "list of the matchStrings in renovate.json",
     ]
-    _renovate(tmp_path, "nginx|kindest/node")
+    _renovate(tmp_path, "nginx|curlimages/curl")
     assert renovate.uncovered(tmp_path) == []
 
 
@@ -243,8 +243,23 @@ def test_renovate_json_with_a_lookbehind_or_without_groups_is_an_error(tmp_path:
 
 def test_an_entry_marked_renovate_false_needs_a_rule_that_disables_it(tmp_path: Path):
     write(tmp_path, "images.yaml", CATALOG_TEXT)
-    write(tmp_path, "renovate.json", json.dumps({"customManagers": [], "packageRules": []}))
+    _renovate(tmp_path, "nginx|kindest/node")
+    data = json.loads((tmp_path / "renovate.json").read_text())
+    data["packageRules"] = []
+    write(tmp_path, "renovate.json", json.dumps(data))
 
     assert renovate.disabled_without_rule(tmp_path) == [
         'images.yaml:5: node has renovate: false but no packageRule of renovate.json disables "kindest/node"'
     ]
+
+
+def test_an_entry_marked_renovate_false_that_renovate_cannot_see_needs_neither_rule_nor_pattern(tmp_path: Path):
+    write(tmp_path, "images.yaml", CATALOG_TEXT)
+    write(tmp_path, "docs/en/a.md", "kind create cluster --image kindest/node:v1.37.0 and `nginx:1.30`\n")
+    _renovate(tmp_path, "nginx")
+    data = json.loads((tmp_path / "renovate.json").read_text())
+    data["packageRules"] = []
+    write(tmp_path, "renovate.json", json.dumps(data))
+
+    assert renovate.uncovered(tmp_path) == []
+    assert renovate.disabled_without_rule(tmp_path) == []
