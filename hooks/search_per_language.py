@@ -7,7 +7,7 @@ After the whole build this hook splits that index:
 - search/search_index.json keeps the Chinese pages, with the configured search settings
   (jieba segments Chinese at build time, the separator splits on U+200B);
 - en/search/search_index.json holds the English pages, with their locations relative to /en/,
-  lang "en" and lunr's full English pipeline (trimmer, stop words, stemmer);
+  lang "en" (lunr's English stop words; see LANG_SEARCH for why no stemmer);
 
 and makes every English page read its own index: Material's search worker loads
 `<config.base>/search/search_index.json`, so the `base` of the English pages' __config becomes
@@ -34,9 +34,12 @@ from mkdocs.structure.pages import Page
 
 CONFIG_RE = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 ALTERNATE_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
-# English: lunr's full English pipeline. Material's worker removes every step not listed, so
-# all three are named.
-LANG_SEARCH = {"en": {"lang": ["en"], "pipeline": ["trimmer", "stopWordFilter", "stemmer"]}}
+# English: lunr's English stop words only. Not the stemmer: Material's search box sends every
+# query term with a trailing wildcard ("volumes*"), and lunr does not run wildcard terms through
+# the pipeline, so with stemmed index terms ("volum") "volumes" or "scheduling" found nothing
+# (tried in Chromium). Unstemmed, a word finds its longer forms by prefix (evict: eviction,
+# evicted). The settings of the configuration apply to the other languages as they are.
+LANG_SEARCH = {"en": {"lang": ["en"], "pipeline": ["stopWordFilter"]}}
 
 
 def _languages(config: MkDocsConfig) -> tuple[str, list[str]]:

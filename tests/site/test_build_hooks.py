@@ -69,7 +69,7 @@ def test_the_combined_index_is_split_into_one_index_per_language(tmp_path):
     assert [d["location"] for d in zh["docs"]] == ["", "concepts/pod/"]
     assert zh["config"] == {"lang": ["en", "zh"], "pipeline": ["stopWordFilter"]}
     assert [d["location"] for d in en["docs"]] == ["", "concepts/pod/#scheduling"]
-    assert en["config"] == {"lang": ["en"], "pipeline": ["trimmer", "stopWordFilter", "stemmer"]}
+    assert en["config"] == {"lang": ["en"], "pipeline": ["stopWordFilter"]}
 
 
 def test_english_pages_read_the_english_index_and_no_page_asks_for_a_sitemap():
