@@ -122,28 +122,28 @@ def test_a_badge_keeps_a_code_block_next_to_its_annotations(tmp_path: Path):
     assert re.search(r'<div class="kdt-badge [^"]*"[^>]*>.*?</div><div class="highlight">.*?</div><ol>', html, re.S)
 
 
-def test_the_verification_table_counts_the_snippets_of_each_language(tmp_path: Path):
+def test_the_verification_table_counts_the_snippets_of_each_language_as_their_badges(tmp_path: Path):
     root = project(tmp_path)
-    pod, cm, _ = page_hashes(root, "zh/pod.md")
+    values = "# Values\n\n```yaml\nreplicaCount: 2\n```\n"
+    for lang in ("zh", "en"):
+        (root / "docs" / lang / "values.md").write_text(values, encoding="utf-8")
+    pod, cm, _ = page_hashes(root, "zh/pod.md")  # pvc.yaml: in no run (changed since, say)
+    (plain,) = page_hashes(root, "zh/values.md")
     write_results(
         root,
         "kwok.json",
         KWOK | {"date": "2026-11-30T10:00:00Z"},
         [
-            {"path": f"docs/{lang}/pod.md", "line": line, "id": f"docs/{lang}/pod.md:{line}", "hash": h}
-            | ({"fidelity": "partial", "reasons": ["nfs server not reachable"]} if h == cm else {})
-            for lang in ("zh", "en")
-            for line, h in ((3, pod), (9, cm))
-        ]
-        + [
+            {"path": "docs/zh/pod.md", "line": 3, "id": "docs/zh/pod.md:3", "hash": pod},
+            {"path": "docs/zh/pod.md", "line": 9, "hash": cm, "fidelity": "partial", "reasons": ["nfs not reached"]},
             {
-                "path": "docs/en/pod.md",
-                "line": 14,
-                "id": "docs/en/pod.md:14",
+                "path": "docs/zh/values.md",
+                "line": 3,
+                "hash": plain,
                 "status": "skipped",
-                "stage": "static",
-                "messages": ["docs/en/pod.md:14: skipped: image not available"],
-            }
+                "stage": "parse",
+                "messages": ["docs/zh/values.md:3: info: not a Kubernetes manifest"],
+            },
         ],
     )
     done = build(root)
@@ -152,10 +152,16 @@ def test_the_verification_table_counts_the_snippets_of_each_language(tmp_path: P
     zh = text((root / "site" / "verification" / "index.html").read_text(encoding="utf-8"))
     assert "Hand-written prose." in en and "More prose." in en
     assert "control plane with simulated nodes (kwok): 2026-11-30, Kubernetes 1.37.2, schemas 1.35–1.37" in en
+    # the English pages include the same manifests: counted by content, as their badges
     assert "|applied and checked on a control plane with simulated nodes||2|" in en
     assert "|of which partial||1|" in en and "|not checked (reasons below)||1|" in en
-    assert "nfs server not reachable (1): |" in en and "skipped: image not available (1)" in en
-    assert "|在模拟节点上的控制平面上应用并检查||2|" in zh and "|未检查（见下文原因）|" not in zh
+    assert "|no result (changed since the run, or not in it)||1|" in en
+    assert "|docs/en/pod.md|||0||2||0||1|" in en and "|docs/en/values.md|||0||0||0||1|" in en
+    assert "nfs not reached (1): |docs/en/pod.md:9|" in en
+    assert "not a Kubernetes manifest (1): |docs/en/values.md:3|" in en
+    assert "no run result for this text: changed since the run, or not in it (1): |docs/en/pod.md:13|" in en
+    assert "|在模拟节点上的控制平面上应用并检查||2|" in zh and "|docs/zh/pod.md|||0||2||0||1|" in zh
+    assert "docs/en/" not in zh
 
 
 def test_without_a_results_file_there_is_no_badge_and_no_claim(tmp_path: Path):

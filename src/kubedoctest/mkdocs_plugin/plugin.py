@@ -95,7 +95,10 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
     # -- per page --------------------------------------------------------------------------
 
     def _lang(self, page: Page) -> str:
-        rel = Path(page.file.abs_src_path or "").resolve()
+        return self._lang_of(page.file.abs_src_path or "")
+
+    def _lang_of(self, src: str) -> str:
+        rel = Path(src).resolve()
         try:
             first = rel.relative_to(self.docs_dir).parts[0]
         except (ValueError, IndexError):
@@ -157,7 +160,13 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         page.meta.setdefault("kdt_blocks", {}).update(html)
         text = "\n".join(lines)
         if verification.MARKER in text:
-            text = text.replace(verification.MARKER, verification.render(self.results, lang))
+            shown = [
+                verification.Shown(sn.id, found.display, results.snippet_hash(sn))
+                for path, (_, found) in sorted(self._pages.items())
+                if self._lang_of(path) == lang
+                for sn in found.snippets
+            ]
+            text = text.replace(verification.MARKER, verification.render(self.results, lang, shown))
         if self.config.translations and lang != self.config.source_language:
             text = self._notice(text, page, lang)
         return text

@@ -2,12 +2,14 @@
 
 The page's prose is written by hand; the plugin replaces the line MARKER with the Markdown made
 here from the same results files as the badges. Only the pages of the page's own language are
-counted. With no results file it says that no test run is recorded, and claims nothing.
+counted, each snippet by the strongest result of its content hash, exactly as its badge. With no
+results file it says that no test run is recorded, and claims nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from .results import OFFLINE, REAL, SIMULATED, Entry, Results, version_range
 
@@ -30,8 +32,10 @@ TEXT = {
         "c_partial": "其中部分验证",
         "c_offline": "仅离线检查（解析和模式校验）",
         "c_skipped": "未检查（见下文原因）",
+        "c_unknown": "没有运行结果（运行之后改动过，或不在运行中）",
         "c_failed": "失败",
-        "pages": "| 页面 | 真实容器 | 模拟节点 | 仅离线 | 未检查 |\n|---|---:|---:|---:|---:|",
+        "unknown": "没有这段文本的运行结果：运行之后改动过，或不在这次运行中",
+        "pages": "| 页面 | 真实容器 | 模拟节点 | 仅离线 | 其他 |\n|---|---:|---:|---:|---:|",
         "why": "没有在集群上完整验证的片段和原因：",
         "why_row": "- {reason}（{n} 个）：{ids}",
         "standins": "在替身镜像上运行的片段：",
@@ -54,8 +58,10 @@ TEXT = {
         "c_partial": "of which partial",
         "c_offline": "offline checks only (parse and schemas)",
         "c_skipped": "not checked (reasons below)",
+        "c_unknown": "no result (changed since the run, or not in it)",
         "c_failed": "failed",
-        "pages": "| page | real containers | simulated nodes | offline only | not checked |\n|---|---:|---:|---:|---:|",
+        "unknown": "no run result for this text: changed since the run, or not in it",
+        "pages": "| page | real containers | simulated nodes | offline only | other |\n|---|---:|---:|---:|---:|",
         "why": "Snippets not fully verified on a cluster, and why:",
         "why_row": "- {reason} ({n}): {ids}",
         "standins": "Snippets that ran on stand-in images:",
@@ -65,13 +71,13 @@ TEXT = {
 }
 
 
-def _best_per_snippet(results: Results, lang: str) -> dict[str, list[Entry]]:
-    """{snippet id: its entries from every run} for the pages of one language."""
-    per: dict[str, list[Entry]] = defaultdict(list)
-    for e in results.entries:
-        if e.path.split("/")[1:2] == [lang] or f"/{lang}/" in e.path:
-            per[e.id].append(e)
-    return per
+@dataclass(frozen=True)
+class Shown:
+    """One snippet of a built page: what the table counts (the same snippets that get badges)."""
+
+    id: str  # page:line as the harness names it
+    page: str
+    hash: str
 
 
 def _reason(entries: list[Entry], t: dict) -> str:
@@ -90,7 +96,9 @@ def _reason(entries: list[Entry], t: dict) -> str:
     return entries[0].status
 
 
-def render(results: Results, lang: str) -> str:
+def render(results: Results, lang: str, snippets: list[Shown]) -> str:
+    """The generated Markdown for the pages of one language: `snippets` are their snippets, in
+    page order, each counted by the strongest result of its content hash (as its badge)."""
     t = TEXT.get(lang, TEXT["en"])
     if not results.runs:
         return t["none"]
@@ -102,35 +110,45 @@ def render(results: Results, lang: str) -> str:
         else:
             cluster = t[SIMULATED if run.simulated else REAL]
             out.append(t["run"].format(cluster=cluster, date=run.day, kubernetes=run.kubernetes, versions=versions))
-    per = _best_per_snippet(results, lang)
+    by_hash: dict[str, list[Entry]] = defaultdict(list)
+    for e in results.entries:
+        if e.hash:
+            by_hash[e.hash].append(e)
     counts: Counter[str] = Counter()
     by_page: dict[str, Counter[str]] = defaultdict(Counter)
     why: list[tuple[str, str]] = []
     standins: list[str] = []
-    for sid, entries in sorted(per.items(), key=lambda kv: (kv[1][0].path, kv[1][0].line)):
-        best = max(entries, key=lambda e: (e.strength, e.fidelity != "partial"))
-        page = best.path
-        if any(e.status == "failed" for e in entries) and best.strength == 0:
-            counts["c_failed"] += 1
-            why.append((sid, _reason(entries, t)))
+    for snippet in snippets:
+        sid, entries, best = snippet.id, by_hash.get(snippet.hash, []), results.verdict(snippet.hash)
+        if best is None:
+            if not entries:
+                category, reason = "c_unknown", t["unknown"]
+            elif any(e.status == "failed" for e in entries):
+                category, reason = "c_failed", _reason([e for e in entries if e.status == "failed"], t)
+            else:
+                category, reason = "c_skipped", _reason(entries, t)
+            counts[category] += 1
+            by_page[snippet.page][category] += 1
+            why.append((sid, reason))
             continue
-        category = {REAL: "c_real", SIMULATED: "c_sim", OFFLINE: "c_offline"}.get(best.strength, "c_skipped")
+        category = {REAL: "c_real", SIMULATED: "c_sim", OFFLINE: "c_offline"}[best.strength]
         counts[category] += 1
-        by_page[page][category] += 1
+        by_page[snippet.page][category] += 1
         if best.strength == REAL and best.standin_images:
             counts["c_standin"] += 1
             standins.append(f"- `{sid}`: {', '.join(best.standin_images)}")
         if best.strength in (REAL, SIMULATED) and best.partial:
             counts["c_partial"] += 1
         if best.strength < REAL and (best.partial or best.strength <= OFFLINE):
-            why.append((sid, _reason(entries, t)))
+            why.append((sid, _reason([best], t)))
     out += ["", t["counts"]]
-    for key in ("c_real", "c_standin", "c_sim", "c_partial", "c_offline", "c_skipped", "c_failed"):
+    for key in ("c_real", "c_standin", "c_sim", "c_partial", "c_offline", "c_skipped", "c_unknown", "c_failed"):
         if counts[key] or key in ("c_real", "c_sim", "c_offline"):
             out.append(t["row"].format(what=t[key], n=counts[key]))
     out += ["", t["pages"]]
     for page, c in sorted(by_page.items()):
-        out.append(f"| `{page}` | {c['c_real']} | {c['c_sim']} | {c['c_offline']} | {c['c_skipped']} |")
+        rest = c["c_skipped"] + c["c_unknown"] + c["c_failed"]
+        out.append(f"| `{page}` | {c['c_real']} | {c['c_sim']} | {c['c_offline']} | {rest} |")
     if standins:
         out += ["", t["standins"], "", *standins]
     if why:
