@@ -76,7 +76,7 @@ def test_gc_removes_a_kind_cluster_left_by_a_killed_run(node_image, tmp_path):
     assert done.returncode == 0, done.stderr
     assert not (set(kind_containers()) & new), done.stderr
     assert "left behind" in done.stderr, done.stderr
-    leftover = docker.run("ps", "-a", "--filter", "label=io.kubedoctest.build", "--format", "{{.Names}}", check=False)
+    leftover = docker.run("ps", "-a", "--filter", "name=^kubedoctest-build-", "--format", "{{.Names}}", check=False)
     assert leftover.strip() == "", leftover
 
 

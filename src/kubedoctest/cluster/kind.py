@@ -30,6 +30,43 @@ STOCK_IMAGE = "kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265
 CLUSTER_LABEL = "io.x-k8s.kind.cluster"  # kind labels its node containers with the cluster name
 PREFIX = "kubedoctest-"
 CREATE_TIMEOUT = 600.0
+# Kernel parameters a privileged kind node changes for the whole host (measured on this project's CI
+# machine: systemd in the node and the kubelet set them). A run puts back what it found, once no
+# kind cluster of ours is left.
+HOST_SYSCTLS = (
+    "kernel/panic",
+    "kernel/panic_on_oops",
+    "vm/overcommit_memory",
+    "fs/file-max",
+    "fs/protected_fifos",
+    "fs/protected_regular",
+    "fs/protected_symlinks",
+)
+
+
+def read_sysctls() -> dict[str, str]:
+    out = {}
+    for key in HOST_SYSCTLS:
+        try:
+            out[key] = (Path("/proc/sys") / key).read_text().strip()
+        except OSError:
+            pass
+    return out
+
+
+def restore_sysctls(saved: dict[str, str]) -> list[str]:
+    """Write back the saved values that changed; returns what could not be restored."""
+    problems = []
+    for key, value in saved.items():
+        path = Path("/proc/sys") / key
+        try:
+            if path.read_text().strip() != value:
+                path.write_text(value + "\n")
+        except OSError as e:
+            problems.append(f"{key.replace('/', '.')} (was {value}): {e.strerror}")
+    return problems
+
+
 READY_TIMEOUT = 300.0
 
 
@@ -88,6 +125,7 @@ class KindProvider(Provider):
         self._kubeconfig: Path | None = None
         self._notes: list[str] = []
         self.made_network = False  # True when this run created docker's "kind" network (then it removes it)
+        self.sysctls: dict[str, str] = {}  # the host's kernel parameters before the node changed them
         kubectl = build.bin_dir() / "kubectl"
         self.kubectl = kubectl if kubectl.is_file() else None
 
@@ -171,13 +209,14 @@ class KindProvider(Provider):
             self.log(f"kubedoctest: {note}")
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
         self.made_network = not docker.run("network", "ls", "-q", "--filter", "name=^kind$", timeout=30).strip()
+        self.sysctls = {} if orphans() else read_sysctls()  # with another cluster up they are not the host's own
         processes.register(
             self.cluster_name,
             self.folder,
             [],
             os.getpid(),
             self.name,
-            extra={"cluster": self.cluster_name, "made_network": self.made_network},
+            extra={"cluster": self.cluster_name, "made_network": self.made_network, "sysctls": self.sysctls},
         )
         ours = self.image_is_ours()
         v1 = cgroup_v1()
@@ -279,9 +318,13 @@ class KindProvider(Provider):
             docker.run("rm", "-f", "-v", *left, timeout=120, check=False)
             if containers(self.cluster_name):
                 problems.append(f"containers {', '.join(left)} remain; remove them with `docker rm -f`")
-        if self.made_network and not orphans():
-            # docker refuses while another cluster's node is attached: then it is that run's to remove
-            docker.run("network", "rm", "kind", timeout=60, check=False)
+        if not orphans():
+            if self.made_network:
+                # docker refuses while another cluster's node is attached: then it is that run's to remove
+                docker.run("network", "rm", "kind", timeout=60, check=False)
+            failed = restore_sysctls(self.sysctls)
+            if failed:
+                problems.append("could not restore the host's kernel parameters " + "; ".join(failed))
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             if self.folder.exists():
@@ -307,6 +350,7 @@ class KindProvider(Provider):
             provider = cls(image=STOCK_IMAGE, name=entry.data.get("cluster") or entry.name)
             provider.folder = Path(entry.data["folder"]) if entry.data.get("folder") else None
             provider.made_network = bool(entry.data.get("made_network"))
+            provider.sysctls = dict(entry.data.get("sysctls") or {})
             try:
                 provider.delete()
                 removed.append(provider.cluster_name)

@@ -26,6 +26,7 @@ STUCK = {
     "RunContainerError": "container cannot start",
 }
 LOG_LINES = 15
+SETTLE_SECONDS = 3.0  # how long a workload that became ready must stay so (real nodes)
 
 
 def _statuses(pod: Obj) -> list[Obj]:
@@ -104,15 +105,20 @@ def _last_state(cs: Obj) -> str:
     return "unknown"
 
 
-def _log_tail(api: Api, pod: str, container: str, namespace: str, previous: bool) -> str:
+def _log_tail(api: Api, pod: str, container: str, namespace: str, restarted: bool) -> str:
+    """The last lines the container printed: of this instance, else of the one before (a crash)."""
     core = kube_client.CoreV1Api(api.client)
-    try:
-        text = core.read_namespaced_pod_log(
-            pod, namespace, container=container, tail_lines=LOG_LINES, previous=previous, _request_timeout=10
-        )
-    except Exception:  # no log yet (never started) or the previous instance is gone
-        return ""
-    return str(text or "").strip()
+    for previous in (False, True) if restarted else (False,):
+        try:
+            text = core.read_namespaced_pod_log(
+                pod, namespace, container=container, tail_lines=LOG_LINES, previous=previous, _request_timeout=10
+            )
+        except Exception:  # no log yet (never started), or the previous instance is gone
+            continue
+        text = str(text or "").strip()
+        if text and not text.startswith("unable to retrieve container logs"):
+            return text
+    return ""
 
 
 def describe(api: Api, obj: Obj, namespace: str | None, limit: int = 2) -> str:
@@ -123,7 +129,7 @@ def describe(api: Api, obj: Obj, namespace: str | None, limit: int = 2) -> str:
         lines = [f"pod {name} ({(pod.get('status') or {}).get('phase', '?')})"]
         for cs in _statuses(pod):
             lines.append(f"  container {cs.get('name')}: {_last_state(cs)}, restarts {cs.get('restartCount', 0)}")
-            log = _log_tail(api, name, cs.get("name", ""), namespace or "", previous=cs.get("restartCount", 0) > 0)
+            log = _log_tail(api, name, cs.get("name", ""), namespace or "", restarted=cs.get("restartCount", 0) > 0)
             if log:
                 lines.append("    log tail: " + " | ".join(log.splitlines()[-LOG_LINES:]))
         events = api.events(name, namespace)
@@ -131,3 +137,35 @@ def describe(api: Api, obj: Obj, namespace: str | None, limit: int = 2) -> str:
             lines.append("  events: " + " | ".join(events[-8:]))
         parts.append("\n".join(lines))
     return ("\n" + "\n".join(parts)) if parts else ""
+
+
+def _restarts(pods_: list[Obj]) -> dict[tuple[str, str], int]:
+    return {
+        ((p.get("metadata") or {}).get("name", ""), cs.get("name", "")): int(cs.get("restartCount", 0))
+        for p in pods_
+        for cs in _statuses(p)
+    }
+
+
+def unstable(api: Api, obj: Obj, namespace: str | None, settle: float) -> str | None:
+    """After a workload first looks ready: None when, `settle` seconds later, none of its pods'
+    containers restarted or stopped; else which one and why."""
+    import time
+
+    if obj.get("kind") not in ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"):
+        return None
+    before = _restarts(pods_of(api, obj, namespace))
+    time.sleep(settle)
+    for pod in pods_of(api, obj, namespace):
+        name = (pod.get("metadata") or {}).get("name", "")
+        if (pod.get("status") or {}).get("phase") == "Succeeded":
+            continue
+        for cs in _statuses(pod):
+            key = (name, cs.get("name", ""))
+            restarted = int(cs.get("restartCount", 0)) > before.get(key, 0)
+            stopped = bool((cs.get("state") or {}).get("terminated")) or (
+                (cs.get("state") or {}).get("waiting") and before.get(key) is not None
+            )
+            if restarted or stopped:
+                return f"it was ready for a moment, then container {cs.get('name')} of pod {name} stopped ({_last_state(cs)})"
+    return None

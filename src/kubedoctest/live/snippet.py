@@ -228,6 +228,13 @@ class SnippetRun:
             return early
 
         ok, last, reason = self.api.wait(m.api_version, m.kind, m.name, a.namespace, check, timeout, stop)
+        if ok and not self.simulated and exp.condition in ("Ready", "Available") and last is not None:
+            # a container that exits at once is Ready for a moment: it must still be ready, with no
+            # container restarted, a little later
+            unstable = pods.unstable(self.api, last, a.namespace, pods.SETTLE_SECONDS)
+            if unstable:
+                ok, reason = False, unstable
+                last = self.api.get(m.api_version, m.kind, m.name, a.namespace) or last
         if ok:
             return None
         text = f"{m.describe()} did not become {exp.condition}" + (

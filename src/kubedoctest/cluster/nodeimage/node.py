@@ -15,8 +15,10 @@ from .. import docker
 from . import files as node_files
 from .images import RECIPE_LABEL, ImageSpec, write_tar
 
-BUILD_LABEL = "io.kubedoctest.build"  # on build containers, so `cluster gc` finds a killed build's
-OWNER_LABEL = "io.kubedoctest.owner"  # the PID of the process that builds
+# Build containers are named kubedoctest-build-<PID of the building process>-<random>, so `cluster gc`
+# finds those of a killed build. Not labels: `docker commit` would copy them into the node image and
+# onto every node container made from it.
+BUILD_PREFIX = "kubedoctest-build-"
 IMPORT = ["ctr", "--namespace=k8s.io", "images", "import", "--label=io.cri-containerd.pinned=pinned",
           "--all-platforms", "--no-unpack", "--digests", "-"]  # fmt: skip
 
@@ -59,16 +61,12 @@ def assemble(
     if labels is None or labels.get(RECIPE_LABEL) != base.recipe():
         log(f"importing the node's root filesystem as {base.name}")
         docker.run("import", "--change", f"LABEL {RECIPE_LABEL}={base.recipe()}", str(base_tar), base.name, timeout=900)
-    name = f"kubedoctest-build-{uuid.uuid4().hex[:8]}"
+    name = f"{BUILD_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     docker.run(
         "run",
         "-d",
         "--name",
         name,
-        "--label",
-        f"{BUILD_LABEL}=1",
-        "--label",
-        f"{OWNER_LABEL}={os.getpid()}",
         "--entrypoint",
         "sleep",
         base.name,
@@ -88,7 +86,6 @@ def assemble(
             "commit",
             "--change", 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]',
             "--change", "ENV container=docker",
-            "--change", "STOPSIGNAL SIGRTMIN+3",
             "--change", f"LABEL {RECIPE_LABEL}={recipe}",
             name, image,
             timeout=900,
@@ -101,11 +98,10 @@ def remove_dead_builds(log: Callable[[str], None]) -> list[str]:
     """Build containers whose `cluster build` process is gone (killed mid-build)."""
     import os
 
-    out = docker.run("ps", "-a", "--filter", f"label={BUILD_LABEL}", "--format", f'{{{{.Names}}}} {{{{.Label "{OWNER_LABEL}"}}}}',
-                     timeout=30, check=False)  # fmt: skip
+    out = docker.run("ps", "-a", "--filter", f"name=^{BUILD_PREFIX}", "--format", "{{.Names}}", timeout=30, check=False)
     removed = []
-    for line in out.splitlines():
-        name, _, owner = line.partition(" ")
+    for name in out.split():
+        owner = name.removeprefix(BUILD_PREFIX).split("-", 1)[0]
         try:
             os.kill(int(owner), 0)
             continue  # its build is still running
