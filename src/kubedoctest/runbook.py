@@ -154,7 +154,7 @@ class PageSteps:
 
     def run(self, step: Snippet) -> Result:
         if self.stopped_at:
-            return _skipped(step, f"skipped: an earlier step failed at {self.stopped_at}")
+            return _skipped(step, f"skipped: an earlier step {self.stopped_at}")
         needs = requires(step)
         if "kubelet" in needs and self.simulated:
             return _skipped(step, KUBELET, "partial")
@@ -168,7 +168,7 @@ class PageSteps:
             return result
         refusal = self.refuse(step)
         if refusal:
-            self.stopped_at = f"{step.id} (refused)"
+            self.stopped_at = f"was not run at {step.id}"
             return _skipped(step, f"not run: {refusal}; the rest of the page is skipped")
         timeout = step.directives.timeout or DEFAULT_TIMEOUT
         outcome = run_step(step.text, self.work, self.env, timeout, self.bash)
@@ -178,7 +178,7 @@ class PageSteps:
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )
         if problem:
-            self.stopped_at = step.id
+            self.stopped_at = f"failed at {step.id}"
             failed = Result(step, Status.FAILED, "run", [Finding(step.where(), problem), info], seconds=outcome.seconds)
             failed.standin_images = standins
             return failed
