@@ -9,8 +9,10 @@ containers are removed by its own cleanup or by `kubedoctest cluster gc`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -177,27 +179,33 @@ class KindProvider(Provider):
 
     def _run(self, args: list[str], timeout: float, what: str) -> str:
         command = [str(kind_binary()), *args]
+        # kind runs in a session of its own (a Ctrl-C reaches us, and we stop it and delete in order)
+        # and dies with this process; on any interruption its whole process group is killed, so no
+        # `docker run` it started can create a node after our cleanup
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=processes._die_with_parent,  # noqa: PLW1509
+        )
         try:
-            # its own session (a Ctrl-C reaches us, and we stop it and delete in order) and killed by
-            # the kernel if this process dies, so a killed run leaves no kind running on its own
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-                preexec_fn=processes._die_with_parent,  # noqa: PLW1509
-            )
-        except subprocess.TimeoutExpired:
+            out, _ = proc.communicate(timeout=timeout)
+        except BaseException as e:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            if isinstance(e, subprocess.TimeoutExpired):
+                raise ProviderError(
+                    f"failed to {what}: command {' '.join(command)!r} did not finish within {timeout:g} s"
+                ) from None
+            raise
+        if proc.returncode != 0:
+            tail = "\n".join(out.strip().splitlines()[-20:])
             raise ProviderError(
-                f"failed to {what}: command {' '.join(command)!r} did not finish within {timeout:g} s"
-            ) from None
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-20:])
-            raise ProviderError(
-                f"failed to {what}: command {' '.join(command)!r} failed with exit code {done.returncode}:\n{tail}"
+                f"failed to {what}: command {' '.join(command)!r} failed with exit code {proc.returncode}:\n{tail}"
             )
-        return done.stdout + done.stderr
+        return out
 
     def create(self) -> None:
         reason = self.unavailable()
@@ -313,11 +321,14 @@ class KindProvider(Provider):
                           180, f"delete kind cluster {self.cluster_name}")  # fmt: skip
             except ProviderError as e:
                 problems.append(str(e))
-        left = containers(self.cluster_name)
-        if left:
+        for _ in range(5):  # a `docker run` that was under way may finish creating its container just now
+            left = containers(self.cluster_name)
+            if not left:
+                break
             docker.run("rm", "-f", "-v", *left, timeout=120, check=False)
-            if containers(self.cluster_name):
-                problems.append(f"containers {', '.join(left)} remain; remove them with `docker rm -f`")
+            time.sleep(1)
+        else:
+            problems.append(f"containers {', '.join(left)} remain; remove them with `docker rm -f`")
         if not orphans():
             if self.made_network:
                 # docker refuses while another cluster's node is attached: then it is that run's to remove
