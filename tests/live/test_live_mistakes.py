@@ -1,4 +1,6 @@
-"""Each class of mistake that only a real API server and its controllers catch, at its page:line."""
+"""Each class of mistake that only a real API server and its controllers catch, at its page:line;
+and the formats the API server enforces (names, label values, quantities), which the offline tier
+now catches first, with the server's own wording, before anything is applied."""
 
 from __future__ import annotations
 
@@ -21,19 +23,19 @@ CASES = [
     (
         "bad/invalid-name.md:3",
         "bad/invalid-name.md:7",
-        "dry-run",
+        "static",
         'metadata.name: Invalid value: "Web_Config"',
     ),
     (
         "bad/invalid-label.md:3",
-        "bad/invalid-label.md:8",
-        "dry-run",
-        'metadata.labels: Invalid value: "platform team!"',
+        "bad/invalid-label.md:9",
+        "static",
+        'metadata.labels.team: Invalid value: "platform team!"',
     ),
     (
         "bad/malformed-quantity.md:3",
-        "bad/malformed-quantity.md:4",
-        "dry-run",
+        "bad/malformed-quantity.md:14",
+        "static",
         "quantities must match the regular expression",
     ),
     (
@@ -95,7 +97,4 @@ def test_good_samples_pass_live_with_full_fidelity_unless_they_need_a_kubelet(sa
 def test_the_summary_counts_what_was_checked_only_partially(binaries, cli):
     done = cli("check", "tests/samples/live/good", "--cluster", "kwok", "--k8s-version", "1.37")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (
-        done.stdout.strip().splitlines()[-1]
-        == "6 passed, 0 failed, 0 skipped (1 checked only partially)"
-    )
+    assert done.stdout.strip().splitlines()[-1] == "6 passed, 0 failed, 0 skipped (1 checked only partially)"
