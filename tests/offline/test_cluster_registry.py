@@ -132,3 +132,20 @@ def test_an_interrupted_create_is_followed_by_delete_and_the_interruption_is_rai
 def test_sigterm_is_an_interruption_every_front_end_handles():
     assert issubclass(signals.Terminated, KeyboardInterrupt)
     assert str(signals.Terminated()) == "stopped by SIGTERM"
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed exception itself
+def test_a_signal_whose_exception_a_finalizer_swallowed_still_stops_the_run():
+    with signals.armed():
+
+        class Finalized:
+            def __del__(self) -> None:
+                os.kill(os.getpid(), signal.SIGINT)  # the handler runs here; Python drops what it raises
+
+        Finalized()
+        time.sleep(0.05)
+        assert signals.stop_requested()
+        with pytest.raises(KeyboardInterrupt):
+            signals.check()
+    with signals.armed():
+        assert not signals.stop_requested()  # a new session starts clean

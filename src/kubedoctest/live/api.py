@@ -22,6 +22,8 @@ from kubernetes.config import kube_config
 from kubernetes.dynamic import DynamicClient
 from kubernetes.dynamic.exceptions import ResourceNotFoundError
 
+from . import signals
+
 FIELD_MANAGER = "kubedoctest"
 REQUEST_TIMEOUT = 30.0
 Obj = dict[str, Any]
@@ -70,7 +72,15 @@ def _client(kubeconfig: Path, folder: Path, pool: int) -> kube_client.ApiClient:
 
 
 class Api:
-    def __init__(self, kubeconfig: Path, folder: Path, pool: int = 8, cancelled: threading.Event | None = None):
+    def __init__(
+        self,
+        kubeconfig: Path,
+        folder: Path,
+        pool: int = 8,
+        cancelled: threading.Event | None = None,
+        stops_on_signal: bool = True,  # False for the teardown's own client
+    ):
+        self.stops_on_signal = stops_on_signal
         self.client = _client(kubeconfig, folder, pool)
         self.dynamic = DynamicClient(self.client, cache_file=str(folder / "discovery.json"))
         self.cancelled = cancelled or threading.Event()
@@ -78,7 +88,7 @@ class Api:
         self._resources: dict[tuple[str, str], Any] = {}
 
     def _check(self) -> None:
-        if self.cancelled.is_set():
+        if self.cancelled.is_set() or (self.stops_on_signal and signals.stop_requested()):
             raise Cancelled()
 
     def resource(self, api_version: str, kind: str) -> Any:

@@ -83,7 +83,7 @@ class LiveSession:
         self._signals = contextlib.ExitStack()
         self._signals.enter_context(signals.armed())
         try:
-            signals.guarded(self._start, self._teardown, self.log)
+            signals.guarded(self._start_checked, self._teardown, self.log)
         except ProviderError as e:
             self._disarm()
             raise InputError(str(e)) from None
@@ -91,6 +91,10 @@ class LiveSession:
             self._disarm()
             raise
         return self
+
+    def _start_checked(self) -> None:
+        self._start()
+        signals.check()  # a signal whose exception was lost while the cluster started
 
     def _start(self) -> None:
         self.provider.create()
@@ -156,7 +160,7 @@ class LiveSession:
         if self._ctx is None or self.folder is None:
             return []
         try:
-            api = Api(self.provider.kubeconfig, self.folder)
+            api = Api(self.provider.kubeconfig, self.folder, stops_on_signal=False)
         except Exception as e:  # the kubeconfig or the cluster is gone
             return [f"cannot remove the run's namespaces: {e}; `kubedoctest cluster gc` will"]
         ctx = dataclasses.replace(self._ctx, api=api)
@@ -190,6 +194,7 @@ class LiveSession:
             for future in futures:
                 for p, r in future.result():
                     results[id(p)] = r
+            signals.check()
         except BaseException:
             self.cancelled.set()
             runbook.stop_running()

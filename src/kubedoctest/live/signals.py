@@ -40,12 +40,28 @@ def _raise(signum: int, frame: Any) -> None:
     raise Terminated(signum)
 
 
+requested: list[int] = []  # the signal that stopped the run, also when its exception was lost
+
+
 def _first(signum: int, frame: Any) -> None:
     """The first signal stops the run; from then on signals are ignored until the handlers are
-    restored, so none can land between the work and the shielded teardown."""
+    restored, so none can land between the work and the shielded teardown. The signal is also
+    remembered: an exception raised while Python runs a finalizer is printed and dropped, so the
+    run checks `stop_requested()` at its own points too."""
+    requested.append(signum)
     for s in SIGNALS:
         signal.signal(s, _ignored)
     _raise(signum, frame)
+
+
+def stop_requested() -> bool:
+    return bool(requested)
+
+
+def check() -> None:
+    """Raise the interruption of a signal whose exception was lost (see _first)."""
+    if requested:
+        _raise(requested[0], None)
 
 
 def _ignored(signum: int, frame: Any) -> None:
@@ -58,6 +74,7 @@ def armed() -> Iterator[None]:
     if not _main():
         yield
         return
+    requested.clear()
     old = {s: signal.signal(s, _first) for s in SIGNALS}
     try:
         yield
