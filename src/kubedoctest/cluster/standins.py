@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import docker
-from .nodeimage import debs, node_cache, rootfs
+from .nodeimage import node_cache, rootfs
 from .nodeimage.images import ImageSpec, ensure
 
 NGINX_CONF = b"""user www-data;
@@ -56,6 +56,23 @@ CURL_ENTRYPOINT = b"""#!/bin/sh
 if [ "${1#-}" != "$1" ]; then set -- curl "$@"; fi
 exec "$@"
 """
+# Debian bookworm's busybox 1.35 wget crashes (SIGSEGV) whenever -T is given; the stand-in gives
+# wget's -T/--timeout to `timeout` instead, so the docs' bounded waits behave as with busybox 1.38.
+WGET_TIMEOUT = b"""#!/bin/sh
+seconds=""
+n=$#
+while [ "$n" -gt 0 ]; do
+  a="$1"; shift; n=$((n - 1))
+  case "$a" in
+    -T) seconds="$1"; shift; n=$((n - 1)); continue ;;
+    -T*) seconds="${a#-T}"; continue ;;
+    --timeout=*) seconds="${a#--timeout=}"; continue ;;
+  esac
+  set -- "$@" "$a"
+done
+if [ -n "$seconds" ]; then exec /bin/busybox timeout "$seconds" /bin/busybox wget "$@"; fi
+exec /bin/busybox wget "$@"
+"""
 PASSWD = b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"
 GROUP = b"root:x:0:\nnobody:x:65534:\n"
 
@@ -83,13 +100,32 @@ def _nginx(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
 
 
 def _busybox(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
-    binary, applets = debs.busybox(cache, log)
+    """Debian's busybox (linked against glibc, so its name lookups use the resolver properly; the
+    static build crashes on names that need the search domains) on a minimal Debian root, its applets
+    first on PATH, so `sh`, `wget`, `nslookup`, `sleep` ... are busybox's."""
+    base = rootfs.rootfs("standin-busybox", ("busybox",), cache / "rootfs", log)
+    applets = _applets(base)
     return ImageSpec(
         ref,
-        files={"/bin/busybox": binary, "/etc/passwd": PASSWD, "/etc/group": GROUP, "/tmp/.keep": b""},
-        symlinks={f"/bin/{a}": "busybox" for a in applets if a != "busybox"},
+        base=base,
+        files={"/usr/local/sbin/wget": WGET_TIMEOUT},
+        symlinks={f"/usr/local/sbin/{a}": "/bin/busybox" for a in applets if a != "wget"},
         cmd=["sh"],
     )
+
+
+def _applets(base: Path) -> list[str]:
+    """The applets of the busybox in a root filesystem tar (it prints them with --list)."""
+    import subprocess
+    import tarfile
+    import tempfile
+
+    with tarfile.open(base) as tar, tempfile.TemporaryDirectory() as tmp:
+        member = next(m for m in tar if m.name.lstrip("./") in ("bin/busybox", "usr/bin/busybox") and m.isreg())
+        tar.extract(member, tmp, filter="data")
+        binary = Path(tmp) / member.name
+        out = subprocess.run(["/bin/sh", "-c", f"'{binary}' --list"], capture_output=True, text=True, timeout=30)
+    return sorted(a for a in set(out.stdout.split()) if a not in ("busybox",))
 
 
 def _curl(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
@@ -116,7 +152,7 @@ def _redis(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
 
 RECIPES: dict[str, Recipe] = {
     "nginx": Recipe("nginx-light", _nginx),
-    "busybox": Recipe("busybox-static", _busybox),
+    "busybox": Recipe("busybox", _busybox),
     "curlimages/curl": Recipe("curl", _curl),
     "redis": Recipe("redis-server", _redis),
 }

@@ -106,7 +106,10 @@ def write_tar(spec: ImageSpec, out: Path) -> None:
             data = source if isinstance(source, bytes) else source.read_bytes()
             info = tarfile.TarInfo(name)
             info.size = len(data)
-            mode = 0o644 if isinstance(source, bytes) else source.stat().st_mode & 0o777
+            if isinstance(source, bytes):
+                mode = 0o755 if source.startswith(b"#!") else 0o644  # a script given as text runs
+            else:
+                mode = source.stat().st_mode & 0o777
             info.mode = mode | (0o755 if not isinstance(source, bytes) and mode & 0o100 else 0)
             tar.addfile(info, io.BytesIO(data))
         for target, link in sorted(spec.symlinks.items()):
