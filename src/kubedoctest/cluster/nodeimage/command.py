@@ -32,5 +32,7 @@ def run(force: bool = False) -> int:
     finally:
         signal.signal(signal.SIGTERM, old)
     how = "reused" if info.get("reused") else f"built in {info['seconds']} s"
-    print(f"kind node image {info['image']} ({how}): Kubernetes {info['kubernetes']}, containerd {info['containerd']}, runc {info['runc']}")
+    print(
+        f"kind node image {info['image']} ({how}): Kubernetes {info['kubernetes']}, containerd {info['containerd']}, runc {info['runc']}"
+    )
     return 0

@@ -56,10 +56,11 @@ def cni_conflist() -> bytes:
 def storage_manifest(kind_dir: Path) -> bytes:
     """kind's own local-path-provisioner manifest (pkg/build/nodeimage/const_storage.go), with our images."""
     source = (kind_dir / "pkg" / "build" / "nodeimage" / "const_storage.go").read_text()
-    match = re.search(r"const defaultStorageManifest = `(.*?)`\s*$", source, re.S | re.M)
-    if match is None:
+    start = source.find("const defaultStorageManifest = `")
+    end = source.rfind("`")
+    if start < 0 or end <= start:
         raise build.BuildError("failed to build the node image: kind's storage manifest was not found in its module")
-    text = match.group(1)
+    text = source[start + len("const defaultStorageManifest = `") : end]
     text = re.sub(r"` \+ storageProvisionerImage \+ `", PROVISIONER_IMAGE, text)
     text = re.sub(r"` \+ storageHelperImage \+ `", HELPER_IMAGE, text)
     if "` +" in text:

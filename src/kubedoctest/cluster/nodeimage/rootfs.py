@@ -41,7 +41,15 @@ def rootfs(
         )
     cache.mkdir(parents=True, exist_ok=True)
     partial = cache / f"{name}-{key}.partial.tar"
-    command = ["mmdebstrap", "--mode=unshare", f"--variant={variant}", f"--include={','.join(packages)}", SUITE, str(partial), MIRROR]
+    command = [
+        "mmdebstrap",
+        "--mode=unshare",
+        f"--variant={variant}",
+        f"--include={','.join(packages)}",
+        SUITE,
+        str(partial),
+        MIRROR,
+    ]
     log(f"$ {' '.join(command)}")
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
