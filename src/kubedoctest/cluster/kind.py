@@ -122,7 +122,9 @@ class KindProvider(Provider):
     def __init__(self, image: str | None = None, log: Callable[[str], None] = lambda m: None, name: str | None = None):
         self.image = image or default_image()
         self.log = log
-        self.cluster_name = name or f"{PREFIX}{uuid.uuid4().hex[:6]}"
+        # the owner's PID in the name: `cluster gc` of any run (whatever its cache folder) leaves a
+        # cluster alone while the process that made it lives
+        self.cluster_name = name or f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.folder: Path | None = None
         self._kubeconfig: Path | None = None
         self._notes: list[str] = []
@@ -217,7 +219,7 @@ class KindProvider(Provider):
             self.log(f"kubedoctest: {note}")
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
         self.made_network = not docker.run("network", "ls", "-q", "--filter", "name=^kind$", timeout=30).strip()
-        self.sysctls = {} if orphans() else read_sysctls()  # with another cluster up they are not the host's own
+        self.sysctls = {} if ours() else read_sysctls()  # with another cluster up they are not the host's own
         processes.register(
             self.cluster_name,
             self.folder,
@@ -226,14 +228,14 @@ class KindProvider(Provider):
             self.name,
             extra={"cluster": self.cluster_name, "made_network": self.made_network, "sysctls": self.sysctls},
         )
-        ours = self.image_is_ours()
+        image_is_ours = self.image_is_ours()
         v1 = cgroup_v1()
         if v1:
             self._notes.append("cgroup v1 host: the kind config sets the kubelet's failCgroupV1: false")
-        if ours:
+        if image_is_ours:
             self._notes.append(f"node image {self.image} built here from Debian packages and Go modules; bridge CNI")
         cfg = self.folder / "kind.yaml"
-        cfg.write_text(config(ours, v1))
+        cfg.write_text(config(image_is_ours, v1))
         kubeconfig = self.folder / "kubeconfig"
         start = time.monotonic()
         self.log(f"kubedoctest: creating kind cluster {self.cluster_name} from {self.image}")
@@ -329,7 +331,7 @@ class KindProvider(Provider):
             time.sleep(1)
         else:
             problems.append(f"containers {', '.join(left)} remain; remove them with `docker rm -f`")
-        if not orphans():
+        if not ours():
             if self.made_network:
                 # docker refuses while another cluster's node is attached: then it is that run's to remove
                 docker.run("network", "rm", "kind", timeout=60, check=False)
@@ -388,7 +390,21 @@ def containers(cluster: str) -> list[str]:
     return out.split()
 
 
-def orphans() -> set[str]:
+def owner_alive(cluster: str) -> bool:
+    """Whether the process named in a cluster name kubedoctest-<pid>-<random> still runs here."""
+    pid = cluster.removeprefix(PREFIX).split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    return processes.alive(int(pid))
+
+
+def ours() -> set[str]:
+    """Our kind clusters: kind's cluster label with our name prefix."""
     out = docker.run("ps", "-a", "--filter", f"label={CLUSTER_LABEL}", "--format", f'{{{{.Label "{CLUSTER_LABEL}"}}}}',
                      timeout=30, check=False)  # fmt: skip
     return {c for c in out.split() if c.startswith(PREFIX)}
+
+
+def orphans() -> set[str]:
+    """Our kind clusters whose owner process is gone."""
+    return {c for c in ours() if not owner_alive(c)}
