@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,14 +35,27 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:  # runs in the child before exec
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     os.setsid()  # own session: a Ctrl-C at the terminal reaches us only, and we stop them in order
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def _detached() -> None:  # runs in the child before exec
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    os.setsid()
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def start(command: list[str], log: Path, env: dict[str, str] | None = None, detach: bool = False) -> subprocess.Popen:
     """Start a child; unless detached it is killed by the kernel when this process dies (even by kill -9)."""
     out = log.open("ab")
+    # SIGINT/SIGTERM wait while forking: a handler that ran inside Python's fork callbacks would
+    # have its exception printed and dropped; they are delivered right after, in plain code
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if main else None
     try:
         return subprocess.Popen(
             command,
@@ -49,10 +63,11 @@ def start(command: list[str], log: Path, env: dict[str, str] | None = None, deta
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
-            start_new_session=detach,
-            preexec_fn=None if detach else _die_with_parent,
+            preexec_fn=_detached if detach else _die_with_parent,
         )
     finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
         out.close()
 
 
