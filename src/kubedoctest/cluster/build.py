@@ -229,7 +229,7 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
         "kind": KIND,
         "seconds": round(sum(seconds.values()), 1),
         "parts": seconds,
-        "go": subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip(),
+        "go": subprocess.run(["go", "version"], capture_output=True, text=True, timeout=60).stdout.strip(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
     }
