@@ -6,6 +6,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -81,3 +82,25 @@ def linear(points: list[tuple[float, float]], tolerance: float = 0.25) -> tuple[
     slope = (y1 - y0) / (x1 - x0)
     worst = max(((y - y0) / (x - x0)) / slope for x, y in points[2:])
     return worst <= 1 + tolerance, f"per-unit cost at the largest size is {worst:.2f}x the first slope"
+
+
+def run_child_peak(
+    command: Sequence[str | Path], cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> tuple[Run, float]:
+    """run_child, and the child's peak RSS in MiB (the largest of it and its reaped children), from
+    os.wait4's rusage of that one child, not the max over every child this process ran."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        before = os.times()
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [str(c) for c in command], cwd=cwd, env=env or tool_env(), stdout=out, stderr=err, stdin=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        after = os.times()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text, errors = (f.read().decode(errors="replace") for f in (out, err))
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return Run(seconds, cpu, proc.returncode, text, errors), usage.ru_maxrss / 1024
