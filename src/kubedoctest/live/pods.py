@@ -160,11 +160,14 @@ def unstable(api: Api, obj: Obj, namespace: str | None, settle: float) -> str | 
         name = (pod.get("metadata") or {}).get("name", "")
         if (pod.get("status") or {}).get("phase") == "Succeeded":
             continue
+        init = {cs.get("name") for cs in (pod.get("status") or {}).get("initContainerStatuses") or []}
         for cs in _statuses(pod):
             key = (name, cs.get("name", ""))
             restarted = int(cs.get("restartCount", 0)) > before.get(key, 0)
-            stopped = bool((cs.get("state") or {}).get("terminated")) or (
-                (cs.get("state") or {}).get("waiting") and before.get(key) is not None
+            # an init container that finished is done, not stopped; only its restarts count
+            stopped = cs.get("name") not in init and (
+                bool((cs.get("state") or {}).get("terminated"))
+                or bool((cs.get("state") or {}).get("waiting") and before.get(key) is not None)
             )
             if restarted or stopped:
                 return f"it was ready for a moment, then container {cs.get('name')} of pod {name} stopped ({_last_state(cs)})"
