@@ -36,6 +36,7 @@ def _figures() -> list[str]:
             )
         ),
         *(f"{s['seconds']:.2f}" for s in RESULTS["offline_scaling"]["points"]),
+        *(f"{RESULTS['pytest_xdist'][k]:.2f}" for k in ("n0_seconds", "n2_seconds", "speedup")),
     ]
 
 
