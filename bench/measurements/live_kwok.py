@@ -44,8 +44,8 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def descendants(root: int) -> list[int]:
-    """Every process below `root` (not root itself), from /proc."""
+def process_children() -> dict[int, list[int]]:
+    """Each pid's child pids, from /proc."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -53,6 +53,11 @@ def descendants(root: int) -> list[int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def descendants(root: int, children: dict[int, list[int]]) -> list[int]:
+    """Every process below `root` (not root itself)."""
     out, stack = [], list(children.get(root, []))
     while stack:
         pid = stack.pop()
@@ -88,7 +93,8 @@ class TreeSampler:
     def _loop(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            below = [p for child in descendants(me) for p in descendants(child)]
+            tree = process_children()
+            below = [p for child in tree.get(me, []) for p in descendants(child, tree)]
             self.peak_kib = max(self.peak_kib, sum(vm_rss_kib(p) for p in below))
             self._stop.wait(SAMPLE_EVERY)
 
