@@ -77,6 +77,7 @@ def test_the_json_report_has_the_documented_shape(capsys, monkeypatch):
             "reasons",
             "standin_images",
             "unavailable_images",
+            "seconds",
         }
         assert entry["id"] == f"{entry['path']}:{entry['line']}"
         assert all(m.startswith(entry["path"] + ":") for m in entry["messages"])
