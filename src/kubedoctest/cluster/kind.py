@@ -252,13 +252,11 @@ class KindProvider(Provider):
 
     def _kubectl(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         kubectl = str(self.kubectl or shutil.which("kubectl") or "kubectl")
-        return subprocess.run(
-            [kubectl, "--kubeconfig", str(self.kubeconfig), *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout + 15,
-            check=False,
-        )
+        command = [kubectl, "--kubeconfig", str(self.kubeconfig), *args]
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=timeout + 15, check=False)
+        except subprocess.TimeoutExpired:
+            return subprocess.CompletedProcess(command, 124, "", f"kubectl did not answer within {timeout + 15:g} s")
 
     def _wait_ready(self) -> None:
         """Node Ready, CoreDNS and the local-path provisioner available, a default StorageClass."""
