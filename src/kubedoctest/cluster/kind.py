@@ -303,7 +303,12 @@ class KindProvider(Provider):
         from . import standins
 
         preloaded = {f"registry.k8s.io/pause:{components.PAUSE}", node_files.HELPER_IMAGE}
-        plan = standins.prepare(images, preloaded, self.log)
+        try:
+            plan = standins.prepare(images, preloaded, self.log)
+        except (build.BuildError, docker.DockerError) as e:
+            raise ProviderError(
+                f"failed to prepare the workload images for kind cluster {self.cluster_name}: {e}"
+            ) from None
         load = plan.real + sorted(plan.standin)
         if load:
             self._run(
