@@ -103,6 +103,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
                 timeout=s.timeout,
                 jobs=s.jobs,
                 log=self.log,
+                runbook_kubectl=s.runbook_kubectl,
             )
             live.__enter__()
             self._session = live
@@ -131,6 +132,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             "k8s_versions": list(self.versions),
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "cluster": provider.describe() if provider is not None else "none",
+            "kubectl": getattr(self._session, "runbook_kubectl_version", None) or None,
             "notes": list(getattr(provider, "notes", None) or []),
         }
 
@@ -138,6 +140,8 @@ class Pipeline(AbstractContextManager["Pipeline"]):
         text = f"kubedoctest: Kubernetes {', '.join(self.versions)}; cluster {self.settings.cluster}"
         if self._session is not None:
             text += f" ({self._session.describe()})"
+        if self._session is not None and self.settings.runbook_kubectl != "cluster":
+            text += f"; runbook steps with kubectl {self._session.runbook_kubectl_version}"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
         if self._session is not None:

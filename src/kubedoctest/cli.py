@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--timeout", default=None, metavar="S", help="seconds to wait for each object (default 60)")
     c.add_argument("--jobs", default=None, metavar="N", help="pages checked at once on a live cluster (default 4)")
+    c.add_argument(
+        "--runbook-kubectl",
+        default=None,
+        metavar="WHICH",
+        help="kubectl for runbook steps: cluster (its own version, the default), oldest (one minor below), or X.Y.Z",
+    )
     c.add_argument("--shard", default=None, metavar="K/N", help="check only the K-th of N shares of the pages")
     c.add_argument("--results", default=None, metavar="PATH", help="also write the JSON report to PATH")
     c.add_argument("-v", "--verbose", action="store_true", help="list every snippet, not only failures")
@@ -116,6 +122,7 @@ def _check(args: argparse.Namespace) -> int:
         "timeout": args.timeout,
         "jobs": args.jobs,
         "shard": args.shard,
+        "runbook_kubectl": args.runbook_kubectl,
         "results": args.results,
         "mkdocs_config": args.mkdocs_config,
         "kubeconfig": args.kubeconfig,

@@ -78,7 +78,7 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_JOBS = 4
 MAX_TIMEOUT = 3600.0
 MAX_JOBS = 64
-FILE_KEYS = ("paths", "k8s-versions", "cluster", "timeout", "jobs", "results")
+FILE_KEYS = ("paths", "k8s-versions", "cluster", "timeout", "jobs", "results", "runbook-kubectl")
 
 
 @dataclass
@@ -97,6 +97,7 @@ class Settings:
     context: str | None = None  # --cluster existing: the kubeconfig context to use
     allow_existing_cluster: bool | str = False  # True, or the context name it confirms
     allow_cluster_scoped: bool = False
+    runbook_kubectl: str = "cluster"  # cluster | oldest | X.Y.Z: the kubectl runbook steps run with
 
 
 def _problem(key: str, expects: str, value: Any) -> InputError:
@@ -153,6 +154,14 @@ def _results(key: str, value: Any) -> Path:
     return Path(value)
 
 
+def _runbook_kubectl(key: str, value: Any) -> str:
+    text = value.strip().removeprefix("v") if isinstance(value, str) else ""
+    parts = text.split(".")
+    if text in ("cluster", "oldest") or (len(parts) == 3 and all(p.isdigit() and p.isascii() for p in parts)):
+        return text
+    raise _problem(key, "cluster (the cluster's own kubectl), oldest (one minor below it) or a version X.Y.Z", value)
+
+
 def parse_shard(key: str, value: Any) -> tuple[int, int]:
     text = str(value).strip()
     k, sep, n = text.partition("/")
@@ -164,6 +173,7 @@ def parse_shard(key: str, value: Any) -> tuple[int, int]:
 
 _CHECKS = {"paths": _paths, "k8s-versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
 _CHECKS["results"] = _results
+_CHECKS["runbook-kubectl"] = _runbook_kubectl
 
 
 def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -211,9 +221,9 @@ def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
     given = {k: v for k, v in (given or {}).items() if v not in (None, [], "")}
     _, section = read_section(start)
     flags = {"paths": "PATH", "k8s_versions": "--k8s-version", "cluster": "--cluster", "timeout": "--timeout"}
-    flags |= {"jobs": "--jobs", "results": "--results", "shard": "--shard"}
+    flags |= {"jobs": "--jobs", "results": "--results", "shard": "--shard", "runbook_kubectl": "--runbook-kubectl"}
     checks = {"paths": _paths, "k8s_versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
-    checks |= {"results": _results, "shard": parse_shard}
+    checks |= {"results": _results, "shard": parse_shard, "runbook_kubectl": _runbook_kubectl}
     values: dict[str, Any] = {}
     for name, check in checks.items():
         if name in given:

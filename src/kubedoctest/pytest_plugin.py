@@ -42,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kubedoctest-timeout", default=None, help="seconds to wait for each object (default 60)")
     group.addoption("--kubedoctest-jobs", default=None, help="pages checked at once per process (default 4)")
     group.addoption("--kubedoctest-shard", default=None, metavar="K/N", help="only the K-th of N shares of the pages")
+    group.addoption(
+        "--kubedoctest-runbook-kubectl",
+        default=None,
+        metavar="WHICH",
+        help="kubectl for runbook steps: cluster (default), oldest (one minor below the cluster) or X.Y.Z",
+    )
     group.addoption("--kubedoctest-results", default=None, metavar="PATH", help="write the JSON report to PATH")
 
 
@@ -56,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "timeout": o.kubedoctest_timeout,
         "jobs": o.kubedoctest_jobs,
         "shard": o.kubedoctest_shard,
+        "runbook_kubectl": o.kubedoctest_runbook_kubectl,
         "results": o.kubedoctest_results,
         "kubeconfig": o.kubedoctest_kubeconfig,
         "context": o.kubedoctest_context,

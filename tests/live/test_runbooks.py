@@ -82,3 +82,17 @@ def test_without_a_cluster_steps_are_linted_and_reported_as_not_run(cli):
     entries = json.loads(done.stdout)["snippets"]
     assert {e["status"] for e in entries} == {"skipped"}
     assert any("runs only against a cluster" in e["messages"][0] for e in entries)
+
+
+def test_with_runbook_kubectl_oldest_every_step_runs_with_kubectl_one_minor_below_the_cluster(binaries, cli):
+    done = cli(
+        "check", "tests/samples/runbook-kubectl", "--cluster", "kwok", "--format", "json",
+        "--k8s-version", "1.37", "--runbook-kubectl", "oldest", timeout=1200,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["run"]["kubectl"].startswith("v1.36."), report["run"]
+    entries = report["snippets"]
+    assert [e["status"] for e in entries] == ["passed", "passed"], entries
+    for entry in entries:
+        assert f"with kubectl {report['run']['kubectl']}," in entry["messages"][0], entry

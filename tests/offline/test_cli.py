@@ -63,12 +63,13 @@ def test_the_json_report_has_the_documented_shape(capsys, monkeypatch):
     assert set(doc) == {"snippets", "summary", "run"}
     assert doc["summary"] == {"total": 2, "passed": 0, "failed": 2, "skipped": 0}
     block = doc["run"]
-    assert set(block) == {"provider", "kubernetes", "simulated", "k8s_versions", "date", "cluster", "notes"}
-    assert (block["provider"], block["kubernetes"], block["simulated"], block["cluster"]) == (
+    assert set(block) == {"provider", "kubernetes", "simulated", "k8s_versions", "date", "cluster", "kubectl", "notes"}
+    assert (block["provider"], block["kubernetes"], block["simulated"], block["cluster"], block["kubectl"]) == (
         "none",
         None,
         False,
         "none",
+        None,
     )
     assert block["k8s_versions"] == VERSIONS and block["date"].endswith("Z")
     for entry in doc["snippets"]:

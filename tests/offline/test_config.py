@@ -129,3 +129,16 @@ def test_find_upwards_starts_at_a_folder_or_at_the_folder_of_a_file(tmp_path):
     assert find_upwards(tmp_path / "docs", "mkdocs.yml") == (tmp_path / "mkdocs.yml").resolve()
     assert find_upwards(tmp_path / "docs" / "page.md", "mkdocs.yml") == (tmp_path / "mkdocs.yml").resolve()
     assert find_upwards(tmp_path / "docs", "no-such-file.yml") is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("cluster", "cluster"), ("oldest", "oldest"), ("v1.36.6", "1.36.6")])
+def test_the_runbook_kubectl_is_the_clusters_the_oldest_allowed_or_an_exact_version(tmp_path, value, expected):
+    (tmp_path / "pyproject.toml").write_text(f'[tool.kubedoctest]\nrunbook-kubectl = "{value}"\n', encoding="utf-8")
+    assert load_settings(tmp_path).runbook_kubectl == expected
+    assert load_settings(tmp_path, {"runbook_kubectl": "cluster"}).runbook_kubectl == "cluster"  # command line wins
+
+
+@pytest.mark.parametrize("value", ["newest", "1.36", "1.36.x", "", 1.36])
+def test_a_runbook_kubectl_that_is_no_choice_and_no_version_is_an_input_error(tmp_path, value):
+    with pytest.raises(InputError, match="--runbook-kubectl must be cluster .*, oldest .* or a version X.Y.Z"):
+        load_settings(tmp_path, {"runbook_kubectl": value or " "})

@@ -82,7 +82,7 @@ def go_timeout() -> float:
         return 3600.0
 
 
-def _go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, str]) -> str:
+def go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, str]) -> str:
     command = ["go", *args]
     log(f"$ {' '.join(command)}  (in {cwd})")
     try:
@@ -106,13 +106,14 @@ def _go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, s
     return done.stdout
 
 
-def _ldflags() -> str:
-    major, minor, _ = KUBERNETES.split(".")
+def ldflags(version: str = KUBERNETES) -> str:
+    """-ldflags that stamp `version` into a Kubernetes command, as the release build does."""
+    major, minor, _ = version.split(".")
     date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     flags = ["-s", "-w"]
     for pkg in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
         flags += [
-            f"-X {pkg}.gitVersion=v{KUBERNETES}",
+            f"-X {pkg}.gitVersion=v{version}",
             f"-X {pkg}.gitMajor={major}",
             f"-X {pkg}.gitMinor={minor}",
             f"-X {pkg}.gitTreeState=clean",
@@ -129,7 +130,7 @@ def _kubernetes(
     work: Path, out: Path, log: Callable[[str], None], env: dict[str, str], commands: tuple[str, ...] = CONTROL_PLANE
 ) -> None:
     work.mkdir(parents=True, exist_ok=True)
-    info = json.loads(_go(["mod", "download", "-json", f"k8s.io/kubernetes@v{KUBERNETES}"], work, log, env))
+    info = json.loads(go(["mod", "download", "-json", f"k8s.io/kubernetes@v{KUBERNETES}"], work, log, env))
     staging = _STAGING.findall(Path(info["GoMod"]).read_text())
     if not staging:
         raise BuildError("failed to build the control plane: found no staging modules in k8s.io/kubernetes's go.mod")
@@ -139,9 +140,9 @@ def _kubernetes(
         f"module kubedoctest.local/controlplane\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes v{KUBERNETES}\n\nreplace (\n{replaces}\n)\n"
     )
     packages = [f"k8s.io/kubernetes/cmd/{c}" for c in commands]
-    _go(["get", *(f"{p}@v{KUBERNETES}" for p in packages)], work, log, env)
-    _go(
-        ["build", "-trimpath", "-ldflags", _ldflags(), "-o", str(out) + "/", *packages],
+    go(["get", *(f"{p}@v{KUBERNETES}" for p in packages)], work, log, env)
+    go(
+        ["build", "-trimpath", "-ldflags", ldflags(), "-o", str(out) + "/", *packages],
         work,
         log,
         env,
@@ -155,16 +156,16 @@ def _etcd(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]
         'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\n'
         "func main() { etcdmain.Main(os.Args) }\n"
     )
-    _go(["get", f"go.etcd.io/etcd/server/v3@v{ETCD}"], work, log, env)
-    _go(["mod", "tidy"], work, log, env)
-    _go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "etcd"), "."], work, log, env)
+    go(["get", f"go.etcd.io/etcd/server/v3@v{ETCD}"], work, log, env)
+    go(["mod", "tidy"], work, log, env)
+    go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "etcd"), "."], work, log, env)
 
 
 def _kwok(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
     work.mkdir(parents=True, exist_ok=True)
     (work / "go.mod").write_text("module kubedoctest.local/kwok\n\ngo 1.26.0\n")
-    _go(["get", f"sigs.k8s.io/kwok/cmd/kwok@v{KWOK}"], work, log, env)
-    _go(
+    go(["get", f"sigs.k8s.io/kwok/cmd/kwok@v{KWOK}"], work, log, env)
+    go(
         [
             "build",
             "-trimpath",
@@ -180,7 +181,7 @@ def _kwok(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]
     )
     # KWOK's controller has no stages of its own (kwokctl passes them): take the "fast" node and
     # pod stages that the same module publishes, from the module cache.
-    download = _go(["mod", "download", "-json", f"sigs.k8s.io/kwok@v{KWOK}"], work, log, env)
+    download = go(["mod", "download", "-json", f"sigs.k8s.io/kwok@v{KWOK}"], work, log, env)
     source = Path(json.loads(download)["Dir"]) / "kustomize" / "stage"
     texts = [(source / stage).read_text().strip() for stage in STAGES]
     (out / STAGES_FILE).write_text("\n---\n".join(texts) + "\n")
@@ -189,8 +190,8 @@ def _kwok(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]
 def _kind(work: Path, out: Path, log: Callable[[str], None], env: dict[str, str]) -> None:
     work.mkdir(parents=True, exist_ok=True)
     (work / "go.mod").write_text("module kubedoctest.local/kind\n\ngo 1.26.0\n")
-    _go(["get", f"sigs.k8s.io/kind@v{KIND}"], work, log, env)
-    _go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "kind"), "sigs.k8s.io/kind"], work, log, env)
+    go(["get", f"sigs.k8s.io/kind@v{KIND}"], work, log, env)
+    go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "kind"), "sigs.k8s.io/kind"], work, log, env)
 
 
 def build_kubernetes(out: Path, commands: tuple[str, ...], log: Callable[[str], None] = print) -> None:
@@ -202,6 +203,18 @@ def build_kubernetes(out: Path, commands: tuple[str, ...], log: Callable[[str], 
     _kubernetes(cache_root() / "build" / "kubernetes", out, log, env, commands)
 
 
+def oldest_kubectl(log: Callable[[str], None] = print) -> Path:
+    """The oldest kubectl the skew policy allows with the pinned control plane (runbook steps run
+    with it on kwok, `--runbook-kubectl oldest`): built once, then reused."""
+    from . import kubectl
+    from .provider import ProviderError
+
+    try:
+        return kubectl.ensure(kubectl.newest_patch(kubectl.oldest_minor(KUBERNETES), log), log)
+    except ProviderError as e:
+        raise BuildError(str(e)) from None
+
+
 def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
     """Build (or reuse) the binaries; returns the build info (versions, seconds per part)."""
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
@@ -210,6 +223,7 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
     if is_built() and not force:
         info = build_info()
         log(f"reusing control plane binaries in {bin_dir()} (built in {info.get('seconds', '?')} s)")
+        oldest_kubectl(log)
         return info
     if shutil.which("go") is None:
         raise BuildError("failed to build the control plane: the go command is not installed; install Go 1.26 or newer")
@@ -222,6 +236,9 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
         step(work / name, out, log, env)
         seconds[name] = round(time.monotonic() - start, 1)
         log(f"built {name} in {seconds[name]} s")
+    start = time.monotonic()
+    oldest_kubectl(log)
+    seconds["kubectl-oldest"] = round(time.monotonic() - start, 1)
     info = {
         "kubernetes": KUBERNETES,
         "etcd": ETCD,

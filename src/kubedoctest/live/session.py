@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import runbook
-from ..cluster import existing, processes
+from ..cluster import existing, kubectl, processes
 from ..cluster.build import bin_dir
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
@@ -43,6 +43,7 @@ def open_session(
     timeout: float = 60.0,
     jobs: int | None = None,
     log: Callable[[str], None] = lambda m: None,
+    runbook_kubectl: str = "cluster",
 ) -> LiveSession:
     from ..cluster.select import provider_for
 
@@ -50,7 +51,14 @@ def open_session(
         provider = provider_for(cluster, kubeconfig=kubeconfig, allow_existing=allow_existing, context=context, log=log)
     except ProviderError as e:
         raise InputError(str(e)) from None
-    return LiveSession(provider, timeout=timeout, jobs=jobs or 4, log=log, allow_cluster_scoped=allow_cluster_scoped)
+    return LiveSession(
+        provider,
+        timeout=timeout,
+        jobs=jobs or 4,
+        log=log,
+        allow_cluster_scoped=allow_cluster_scoped,
+        runbook_kubectl=runbook_kubectl,
+    )
 
 
 class LiveSession:
@@ -61,8 +69,12 @@ class LiveSession:
         jobs: int = 4,
         log: Callable[[str], None] = lambda m: None,
         allow_cluster_scoped: bool = False,
+        runbook_kubectl: str = "cluster",
     ):
         self.provider = provider
+        self.runbook_kubectl_choice = runbook_kubectl
+        self.runbook_kubectl: Path | None = None  # set once the cluster is up
+        self.runbook_kubectl_version = ""
         self.timeout = timeout
         self.jobs = max(1, jobs)
         self.log = log
@@ -102,6 +114,14 @@ class LiveSession:
         self.api = Api(self.provider.kubeconfig, self.folder, pool=self.jobs * 2 + 2, cancelled=self.cancelled)
         if not self.provider.owned:
             self._remove_leftovers()
+        self._pick_kubectl()
+
+    def _pick_kubectl(self) -> None:
+        """The kubectl of runbook steps: the provider's, or the version the setting asks for (the
+        oldest the skew policy allows is built once and cached)."""
+        wanted = kubectl.resolve(self.runbook_kubectl_choice, str(getattr(self.provider, "version", "") or ""))
+        self.runbook_kubectl = self.provider.kubectl if wanted is None else kubectl.ensure(wanted, self.log)
+        self.runbook_kubectl_version = _kubectl_version(self.runbook_kubectl)
 
     def _remove_leftovers(self) -> None:
         """Namespaces of earlier runs from this machine whose process is gone (a crash, kill -9)."""
@@ -181,7 +201,7 @@ class LiveSession:
         self._pages_planned += len({p.snippet.page for p in prepared})
         ctx = pages.Context(
             self.api, self.policy, self.run_id, self.provider.simulated, self.timeout, self.folder or Path(),
-            self.provider.kubeconfig, self.provider.kubectl, _helm(), _kubectl_version(self.provider.kubectl),
+            self.provider.kubeconfig, self.runbook_kubectl, _helm(), self.runbook_kubectl_version,
             self._images(prepared),
         )  # fmt: skip
         ctx.states = self._states  # one list for every run() of the session

@@ -44,6 +44,7 @@ class Run:
     k8s_versions: tuple[str, ...]
     date: str  # ISO-8601 UTC as written by the run
     source: str  # the results file
+    kubectl: str | None = None  # the kubectl version runbook steps ran with
 
     @property
     def day(self) -> str:
@@ -149,6 +150,7 @@ def _run(raw: Any, source: str) -> Run:
         k8s_versions=tuple(str(v) for v in raw.get("k8s_versions") or ()),
         date=str(raw.get("date") or ""),
         source=source,
+        kubectl=str(raw["kubectl"]) if raw.get("kubectl") else None,
     )
 
 

@@ -8,6 +8,10 @@ at the translated page's last commit. Git is asked twice for the whole docs tree
 uncommitted changes counts as being brought up to date. A change of the source that needs no
 change of the translation (a Chinese style fix) says so with the commit trailer
 `Translation: unchanged`: the translations of the pages it touches count as in step with it.
+A translator who reviews source changes already committed records it with the trailer
+`Translation-reviewed: docs/zh/X.md, docs/zh/Y.md` on a commit of its own (it may change
+nothing: `git commit --allow-empty`): the translations of the named source pages count as in
+step with them as they were at that commit.
 
 `python -m kubedoctest.mkdocs_plugin.translations [DOCS]` lists the stale pairs (scripts/test);
 with --strict or KUBEDOCTEST_STRICT_TRANSLATIONS=1 it exits 1 when there is one.
@@ -58,20 +62,28 @@ IN_STEP = "unchanged"  # the value of the `Translation:` trailer of a source cha
 
 def _history(top: Path, docs: Path) -> tuple[dict[str, list[tuple[int, str, int, bool]]], int] | None:
     """{path relative to the top: [(order, commit, time, in step), ...] newest first}, one git call."""
-    fmt = "--format=%x00%H %ct %(trailers:key=Translation,valueonly,separator=%x2C)"
-    out = _git(top, "log", "--no-renames", "--name-only", fmt, "--", str(docs))
+    # every commit (a review commit may change nothing), its docs files, and the two trailers
+    fmt = (
+        "--format=%x00%H %ct %(trailers:key=Translation,valueonly,separator=%x2C)"
+        "%x01%(trailers:key=Translation-reviewed,valueonly,separator=%x2C)"
+    )
+    out = _git(top, "log", "--no-renames", "--name-only", fmt)
     if out is None:
         return None
+    prefix = docs.relative_to(top).as_posix().rstrip("/") + "/" if docs != top else ""
     history: dict[str, list[tuple[int, str, int, bool]]] = {}
     order = 0
     for record in out.decode("utf-8", "replace").split("\x00")[1:]:
         head, _, names = record.partition("\n")
+        head, _, reviewed = head.partition("\x01")
         commit, when, trailer = (head.split(" ", 2) + [""])[:3]
         in_step = IN_STEP in trailer.strip().lower()
         order += 1
-        for name in names.split("\n"):
-            if name.strip():
-                history.setdefault(name.strip(), []).append((order, commit, int(when), in_step))
+        touched = {n.strip() for n in names.split("\n") if n.strip().startswith(prefix)}
+        for name in sorted(touched):
+            history.setdefault(name, []).append((order, commit, int(when), in_step))
+        for name in {n.strip() for n in reviewed.replace(",", " ").split()} - touched:
+            history.setdefault(name, []).append((order, commit, int(when), True))
     return history, order
 
 

@@ -21,6 +21,7 @@ TEXT = {
         "`.kubedoctest/results/`），所以本站不显示任何验证标记。",
         "runs": "本次构建读到的测试运行：",
         "run": "- {cluster}：{date}，Kubernetes {kubernetes}，模式 {versions}",
+        "run_kubectl": "，运维手册步骤使用 kubectl {kubectl}",
         "offline_run": "- 仅离线检查：{date}，模式 {versions}",
         SIMULATED: "模拟节点上的控制平面（kwok）",
         REAL: "真实容器（kind）",
@@ -47,6 +48,7 @@ TEXT = {
         "writes them to `.kubedoctest/results/`), so the site shows no verification badges.",
         "runs": "Test runs this build read:",
         "run": "- {cluster}: {date}, Kubernetes {kubernetes}, schemas {versions}",
+        "run_kubectl": ", runbook steps with kubectl {kubectl}",
         "offline_run": "- offline checks only: {date}, schemas {versions}",
         SIMULATED: "control plane with simulated nodes (kwok)",
         REAL: "real containers (kind)",
@@ -109,7 +111,8 @@ def render(results: Results, lang: str, snippets: list[Shown]) -> str:
             out.append(t["offline_run"].format(date=run.day, versions=versions))
         else:
             cluster = t[SIMULATED if run.simulated else REAL]
-            out.append(t["run"].format(cluster=cluster, date=run.day, kubernetes=run.kubernetes, versions=versions))
+            line = t["run"].format(cluster=cluster, date=run.day, kubernetes=run.kubernetes, versions=versions)
+            out.append(line + (t["run_kubectl"].format(kubectl=run.kubectl) if run.kubectl else ""))
     by_hash: dict[str, list[Entry]] = defaultdict(list)
     for e in results.entries:
         if e.hash:
