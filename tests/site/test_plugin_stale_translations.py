@@ -110,3 +110,19 @@ def test_a_source_change_marked_translation_unchanged_keeps_the_pair_in_step(tmp
     change(root, "zh/page.md", ZH + "\n新的一段。\n", "2026-11-23T08:00:00Z")
     out = listing(root, strict=True)
     assert out.returncode == 1 and "changed on 2026-11-23" in out.stderr, out.stderr
+
+
+def test_a_review_commit_naming_source_pages_brings_their_translations_in_step_and_no_others(tmp_path: Path):
+    root = repo(tmp_path)
+    change(root, "zh/page.md", ZH.replace("第一段", "第 1 段"), "2026-11-20T08:00:00Z")
+    change(root, "zh/other.md", ZH.replace("第一段", "第 1 段"), "2026-11-20T09:00:00Z")
+    assert listing(root, strict=True).returncode == 1
+    message = "review zh style changes\n\nTranslation-reviewed: docs/zh/page.md"
+    git(root, "commit", "-q", "--allow-empty", "-m", message, date="2026-11-21T08:00:00Z")
+    out = listing(root, strict=True)
+    assert out.returncode == 1 and "docs/en/other.md" in out.stderr and "docs/en/page.md" not in out.stderr, out.stderr
+    build(root)
+    assert notice(root, "en/page/index.html") is None and notice(root, "en/other/index.html")
+    change(root, "zh/page.md", ZH + "\n新的一段。\n", "2026-11-23T08:00:00Z")  # a later change counts again
+    out = listing(root, strict=True)
+    assert "docs/en/page.md: behind its source docs/zh/page.md, changed on 2026-11-23" in out.stderr, out.stderr
