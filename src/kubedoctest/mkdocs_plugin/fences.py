@@ -8,6 +8,8 @@ HTML (badges, findings) once the page is rendered.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 
@@ -29,11 +31,51 @@ class PageSnippets:
     errors: list[CollectError]
 
 
-def collect(display: str, lines: list[str], include: IncludeConfig) -> PageSnippets:
+_MEMO: dict[tuple, PageSnippets] = {}
+_MEMO_LIMIT = 10_000
+SIGNATURE_FILES = 5_000  # include folders with more files than this are not fingerprinted
+
+
+def include_signature(include: IncludeConfig) -> str | None:
+    """A fingerprint of every file a page could include (path, size, mtime under the base
+    paths), so a page collected before can be reused while neither it nor any of these changed
+    (`mkdocs serve` rebuilds). None, never reuse: includes may reach outside the base paths
+    (restrict_base_path: false), or the base paths hold too many files to fingerprint cheaply."""
+    if not include.restrict_base_path:
+        return None
+    digest = hashlib.sha256(repr((include.base_paths, include.dedent_subsections, include.tab_length)).encode())
+    count = 0
+    for base in include.base_paths:
+        for folder, dirs, names in os.walk(base):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                count += 1
+                if count > SIGNATURE_FILES:
+                    return None
+                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect(display: str, lines: list[str], include: IncludeConfig, signature: str | None = None) -> PageSnippets:
+    """The page's snippets; with a `signature` (include_signature) a page whose text and
+    includable files are unchanged since an earlier call is not collected again."""
+    key = (display, signature, hashlib.sha256("\n".join(lines).encode()).hexdigest()) if signature else None
+    if key is not None and key in _MEMO:
+        return _MEMO[key]
     found, errors = collect_page(display, lines, include, YAML_LANGUAGES | SHELL_LANGUAGES)
     steps = runbook.is_runbook(display)
     kept = [s for s in found if s.language in YAML_LANGUAGES or steps]
-    return PageSnippets(display, kept, errors)
+    result = PageSnippets(display, kept, errors)
+    if key is not None and not errors:  # a missing include may appear later: collect again then
+        if len(_MEMO) > _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[key] = result
+    return result
 
 
 def before_fence(snippet: Snippet, lines: list[str]) -> tuple[int, str] | None:

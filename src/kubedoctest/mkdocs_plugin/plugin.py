@@ -76,6 +76,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
         started = time.perf_counter()
         everything = []
+        signature = fences.include_signature(self.include)
         for file in files.documentation_pages():
             src = file.abs_src_path
             if not src:
@@ -84,7 +85,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
                 source = Path(src).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
             except (OSError, UnicodeDecodeError):
                 continue  # MkDocs reports it when it reads the page
-            found = fences.collect(os.path.relpath(src, self.root), source, self.include)
+            found = fences.collect(os.path.relpath(src, self.root), source, self.include, signature)
             self._pages[src] = (source, found)
             everything.extend(found.snippets)
         if self.config.findings and self.versions:
