@@ -151,6 +151,17 @@ def test_an_existing_cluster_is_refused_until_its_context_is_named(kubeconfig):
     assert "refusing" in ExistingProvider(str(kubeconfig)).unavailable()
 
 
+def test_a_confirmed_context_the_kubeconfig_lacks_is_refused_and_a_path_taken_as_one_is_explained(
+    kubeconfig, tmp_path, monkeypatch
+):
+    with pytest.raises(ProviderError, match="names a context that .* does not have \\(its contexts: prod, lab\\)$"):
+        ExistingProvider(str(kubeconfig), allow="staging").confirmed_context(KUBECONFIG)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    with pytest.raises(ProviderError, match="'docs/' is a path: .* write --allow-existing-cluster=CONTEXT"):
+        ExistingProvider(str(kubeconfig), allow="docs/").confirmed_context(KUBECONFIG)
+
+
 def test_the_run_works_from_a_kubeconfig_holding_only_the_confirmed_context(kubeconfig):
     only = minify(KUBECONFIG, "lab", kubeconfig.parent, "/usr/bin")
     assert [c["name"] for c in only["contexts"]] == ["lab"] and only["current-context"] == "lab"

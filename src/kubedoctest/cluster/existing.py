@@ -122,6 +122,18 @@ class ExistingProvider(Provider):
         )
         if not self.allow:
             return self._refuse(f"refusing to use the existing cluster of {self.source} (context {wanted!r}): {how}")
+        names = [c.get("name") for c in data.get("contexts") or [] if isinstance(c, dict)]
+        if allow and allow not in names:
+            hint = (
+                f"; {allow!r} is a path: the option takes an optional value, so the word after it is read as "
+                "the context; write --allow-existing-cluster=CONTEXT, or put the paths first"
+                if Path(allow).exists()
+                else ""
+            )
+            return self._refuse(
+                f"--allow-existing-cluster={allow} names a context that {self.source} does not have "
+                f"(its contexts: {', '.join(map(str, names)) or 'none'}){hint}"
+            )
         if allow and self.context and allow != self.context:
             return self._refuse(
                 f"--allow-existing-cluster={allow} confirms a context other than --context {self.context}; "
