@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..kubeclient import api_client
 from . import processes
 from .provider import Provider, ProviderError
 
@@ -213,17 +214,7 @@ class ExistingProvider(Provider):
 
 
 def _client(kubeconfig: Path, folder: Path) -> Any:
-    from kubernetes import client
-    from kubernetes.config import kube_config
-
-    configuration = client.Configuration()
-    loader = kube_config.KubeConfigLoader(
-        config_dict=yaml.safe_load(kubeconfig.read_text()),
-        config_base_path=str(kubeconfig.parent),
-        temp_file_path=str(folder),
-    )
-    loader.load_and_set(configuration)
-    return client.ApiClient(configuration)
+    return api_client(kubeconfig, folder)
 
 
 def delete_namespaces_of(kubeconfig: Path, folder: Path, owner: str) -> list[str]:

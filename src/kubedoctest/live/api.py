@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import urllib3
-import yaml
 from kubernetes import client as kube_client
 from kubernetes.client.exceptions import ApiException
-from kubernetes.config import kube_config
 from kubernetes.dynamic import DynamicClient
 from kubernetes.dynamic.exceptions import ResourceNotFoundError
 
+from ..kubeclient import api_client
 from . import signals
 
 FIELD_MANAGER = "kubedoctest"
@@ -59,16 +58,7 @@ def _api_error(e: ApiException) -> ApiError:
 
 
 def _client(kubeconfig: Path, folder: Path, pool: int) -> kube_client.ApiClient:
-    configuration = kube_client.Configuration()
-    loader = kube_config.KubeConfigLoader(
-        config_dict=yaml.safe_load(kubeconfig.read_text()),
-        config_base_path=str(kubeconfig.parent),
-        temp_file_path=str(folder),
-    )
-    loader.load_and_set(configuration)
-    configuration.connection_pool_maxsize = pool
-    configuration.retries = 1
-    return kube_client.ApiClient(configuration)
+    return api_client(kubeconfig, folder, pool=pool, retries=1)
 
 
 class Api:
