@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kubedoctest.cluster import build, kubectl
@@ -35,3 +37,15 @@ def test_each_kubectl_version_has_its_own_cache_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("KUBEDOCTEST_CACHE", str(tmp_path))
     assert kubectl.binary("1.36.6") == tmp_path / "bin" / "kubectl-v1.36.6" / "kubectl"
     assert kubectl.binary("1.36.6") != kubectl.binary("1.35.1")
+
+
+def test_the_folder_of_a_killed_kubectl_build_is_removed_by_the_next_one_and_a_live_ones_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBEDOCTEST_CACHE", str(tmp_path))
+    monkeypatch.setattr(kubectl.shutil, "which", lambda name: None)  # stop before building anything
+    dead = tmp_path / "bin" / "kubectl-v1.36.6.tmp-999999999"
+    live = tmp_path / "bin" / f"kubectl-v1.36.6.tmp-{os.getpid()}"
+    for folder in (dead, live):
+        folder.mkdir(parents=True)
+    with pytest.raises(ProviderError, match="the go command is not installed"):
+        kubectl.ensure("1.36.6", log=lambda m: None)
+    assert not dead.exists() and live.is_dir()

@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from . import build
+from . import build, processes
 from .provider import ProviderError
 
 CHOICES = ("cluster", "oldest")  # or an exact version, X.Y.Z
@@ -88,6 +88,10 @@ def ensure(version: str, log: Callable[[str], None] = print) -> Path:
     out = binary(version)
     if out.is_file():
         return out
+    for stale in out.parent.parent.glob(f"{out.parent.name}.tmp-*"):  # builds that were killed
+        pid = stale.name.rpartition("-")[2]
+        if pid.isdigit() and not processes.alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
     if shutil.which("go") is None:
         raise ProviderError(
             f"failed to build kubectl v{version}: the go command is not installed; install Go 1.26 or newer"
