@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,14 @@ from kubedoctest.live import images, pods
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_config_for_the_image_built_here_on_cgroup_v1_disables_kindnet_and_fail_cgroup_v1():
+def test_the_config_for_the_image_built_here_on_cgroup_v1_disables_kindnet_and_fail_cgroup_v1_and_uses_cgroupfs():
     doc = yaml.safe_load(kind.config(image_is_ours=True, v1=True))
     assert doc["networking"] == {"disableDefaultCNI": True}
     patches = [yaml.safe_load(p) for p in doc["kubeadmConfigPatches"]]
-    assert {"kind": "KubeletConfiguration", "failCgroupV1": False} in patches
+    assert {"kind": "KubeletConfiguration", "failCgroupV1": False, "cgroupDriver": "cgroupfs"} in patches
+    containerd = tomllib.loads(doc["containerdConfigPatches"][0])
+    runc = containerd["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"]
+    assert runc["options"] == {"SystemdCgroup": False}  # the kubelet and containerd agree on the driver
     assert any(p.get("kind") == "ClusterConfiguration" and p["etcd"]["local"]["imageTag"] == "3.7.3-0" for p in patches)
 
 

@@ -94,9 +94,18 @@ def default_image() -> str:
     return STOCK_IMAGE
 
 
+# On a cgroup v1 host, runc's systemd cgroup driver freezes a container's cgroup to apply its
+# device rules, and under load the freeze times out: "error setting cgroup config for procHooks
+# process: unable to freeze" (kubernetes/kubernetes#131087), a container that never starts. The
+# cgroupfs driver applies the rules without freezing: kubelet and containerd must agree on it.
+V1_KUBELET = "kind: KubeletConfiguration\nfailCgroupV1: false\ncgroupDriver: cgroupfs\n"
+V1_CONTAINERD = '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n'
+
+
 def config(image_is_ours: bool, v1: bool) -> str:
     """The kind cluster config: one node; on our image a bridge CNI (kindnet cannot be had here) and
-    the etcd we built; on a cgroup v1 host the kubelet's failCgroupV1 turned off."""
+    the etcd we built; on a cgroup v1 host the kubelet's failCgroupV1 turned off and the cgroupfs
+    driver in the kubelet and containerd (V1_KUBELET)."""
     lines = ["kind: Cluster", "apiVersion: kind.x-k8s.io/v1alpha4"]
     if image_is_ours:
         lines += ["networking:", "  disableDefaultCNI: true"]
@@ -106,12 +115,16 @@ def config(image_is_ours: bool, v1: bool) -> str:
 
         patches.append(f"kind: ClusterConfiguration\netcd:\n  local:\n    imageTag: {ETCD_TAG}\n")
     if v1:
-        patches.append("kind: KubeletConfiguration\nfailCgroupV1: false\n")
+        patches.append(V1_KUBELET)
     if patches:
         lines.append("kubeadmConfigPatches:")
         for p in patches:
             lines.append("- |")
             lines += [f"  {line}" for line in p.rstrip().splitlines()]
+    if v1:
+        lines.append("containerdConfigPatches:")
+        lines.append("- |")
+        lines += [f"  {line}" for line in V1_CONTAINERD.rstrip().splitlines()]
     return "\n".join(lines) + "\n"
 
 
@@ -231,7 +244,10 @@ class KindProvider(Provider):
         image_is_ours = self.image_is_ours()
         v1 = cgroup_v1()
         if v1:
-            self._notes.append("cgroup v1 host: the kind config sets the kubelet's failCgroupV1: false")
+            self._notes.append(
+                "cgroup v1 host: the kind config sets the kubelet's failCgroupV1: false and the cgroupfs driver "
+                "in the kubelet and containerd (the systemd driver fails to freeze cgroups under load)"
+            )
         if image_is_ours:
             self._notes.append(f"node image {self.image} built here from Debian packages and Go modules; bridge CNI")
         cfg = self.folder / "kind.yaml"
