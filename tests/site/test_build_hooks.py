@@ -85,3 +85,23 @@ def test_english_pages_read_the_english_index_and_no_page_asks_for_a_sitemap():
 
     assert '"base": "../../../en/"' in en and 'rel="alternate"' not in en
     assert '"base": "../../.."' in zh and 'rel="alternate"' not in zh
+
+
+def test_a_dirty_reload_starts_from_one_kept_search_entry_per_page():
+    """mkdocs serve --dirty: the search plugin's kept index doubled at each reload (i18n wrote the
+    entries of both language builds back into it); the hook cuts it back before a top-level build."""
+    hook = load("search_per_language")
+    old, new = {"location": "a/", "text": "old"}, {"location": "a/", "text": "new"}
+    prev = SimpleNamespace(entries=[old, {"location": "b/"}, new, {"location": "b/"}])
+    i18n = SimpleNamespace(building=False)
+    hook.on_pre_build(
+        SimpleNamespace(plugins={"i18n": i18n, "material/search": SimpleNamespace(search_index_prev=prev)})
+    )
+    assert prev.entries == [new, {"location": "b/"}]
+    inner = SimpleNamespace(entries=[old, old])  # a language's own build inside i18n's: left alone
+    hook.on_pre_build(
+        SimpleNamespace(
+            plugins={"i18n": SimpleNamespace(building=True), "search": SimpleNamespace(search_index_prev=inner)}
+        )
+    )
+    assert inner.entries == [old, old]
