@@ -17,6 +17,9 @@ from .images import Availability
 from .kinds import kind_of
 from .policy import Policy
 
+ADMISSION_POLICIES = ("LimitRange", "ResourceQuota")  # namespace policies admission learns of by a cache
+ADMISSION_SETTLE = 10.0
+
 RUN_LABEL = "kubedoctest.io/run"
 WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 EXTERNAL_NOTE = (
@@ -141,10 +144,7 @@ class SnippetRun:
         uid = state.owned_uid(m, ns)
         for stage, dry in (("dry-run", True), ("apply", False)):
             try:
-                if uid:
-                    live = self.api.apply(obj, ns, dry_run=dry, force=True)
-                else:
-                    live = self.api.create(obj, ns, dry_run=dry)
+                live = self._write(obj, ns, dry, uid, state)
             except ApiError as e:
                 if e.status == 409 and e.reason == "AlreadyExists" and not uid:
                     if not self.policy.may_take_over(ns, state.namespace):
@@ -162,6 +162,25 @@ class SnippetRun:
             if not dry and not uid:
                 uid = str((live.get("metadata") or {}).get("uid") or "")
         return Applied(m, live, ns, uid)
+
+    def _write(self, obj: dict[str, Any], ns: str | None, dry: bool, uid: str, state: PageState) -> dict[str, Any]:
+        """Create, or apply over the run's own object. Right after the page applied a LimitRange or
+        ResourceQuota, the API server's admission may not see it yet (its cache fills a moment
+        later: a Pod is then refused a limit the LimitRange would have defaulted), so a refusal
+        (403) is retried for up to ADMISSION_SETTLE seconds; a real refusal still fails after it."""
+        deadline = time.monotonic() + ADMISSION_SETTLE
+        while True:
+            try:
+                if uid:
+                    return self.api.apply(obj, ns, dry_run=dry, force=True)
+                return self.api.create(obj, ns, dry_run=dry)
+            except ApiError as e:
+                settling = e.status == 403 and any(
+                    a.manifest.kind in ADMISSION_POLICIES and a.namespace == ns for a in state.applied
+                )
+                if not settling or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def _fidelity(self, s: Snippet, notes: list[str]) -> str:
         req = _req(s)
