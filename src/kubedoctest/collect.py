@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import directives
-from .includes import IncludeConfig, IncludeError, expand
+from .includes import IncludeConfig, IncludeError, expand, failed_message
 from .model import Origin, Snippet
 from .pages import MARKDOWN_SUFFIXES, MAX_PAGE_BYTES, PageError, pages, project_root, read_page
 
@@ -22,6 +22,7 @@ RE_DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*kubedoctest:")
 RE_COMMENT_OPEN = re.compile(r"^[ \t]*<!--[ \t]*$")
 RE_DIRECTIVE_NEXT = re.compile(r"^[ \t]*kubedoctest:")
 RE_COMMENT_WORD = re.compile(r"^[ \t]*<!--[ \t]*([A-Za-z][\w-]{4,30})[ \t]*:")
+RE_HTML_COMMENT = re.compile(r"^[ \t]{0,3}<!--")
 
 
 def _close_to_prefix(word: str) -> bool:
@@ -60,7 +61,7 @@ def collect_page(
     """The snippets of one page in page order, and the problems found on the way."""
     errors: list[CollectError] = []
     try:
-        expanded = expand(lines, include)
+        expanded = expand(lines, include, isolate=True)
     except IncludeError as e:
         return [], [CollectError(display, e.origin.page_line, str(e))]
     snippets: list[Snippet] = []
@@ -111,6 +112,11 @@ def collect_page(
                 pending = None
             i += 1
             continue
+        failed = failed_message(text)
+        if failed is not None:  # an include outside any fence that could not be read
+            errors.append(CollectError(display, origin.page_line, failed))
+            i += 1
+            continue
         near = RE_COMMENT_WORD.match(text)
         if near and near.group(1) != "kubedoctest" and _close_to_prefix(near.group(1)):
             errors.append(
@@ -118,6 +124,13 @@ def collect_page(
                     display, origin.page_line, f"unknown comment prefix {near.group(1)!r}: did you mean 'kubedoctest:'?"
                 )
             )
+        if RE_HTML_COMMENT.match(text) and "-->" not in text.split("<!--", 1)[1]:
+            # an HTML comment (not a directive): nothing in it is rendered, so its fences are not checked
+            i += 1
+            while i < n and "-->" not in expanded[i][0]:
+                i += 1
+            i += 1
+            continue
         m = RE_FENCE.match(text)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
             i, snippet, error = _read_fence(display, expanded, i, m, languages)
@@ -125,7 +138,9 @@ def collect_page(
             pending = None
             if error:
                 errors.append(error)
-                break
+                if snippet is None and i >= n:
+                    break
+                continue
             if snippet is not None:
                 snippet.directives = found
                 snippet.index = len(snippets)
@@ -163,25 +178,49 @@ def _read_fence(
     close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
     body: list[tuple[str, Origin]] = []
     j = start + 1
+    opener = expanded[start][1].page_line
     while j < len(expanded):
         text, origin = expanded[j]
         if close.match(text):
             break
+        inner = RE_FENCE.match(text) if language in languages else None
+        if (
+            inner
+            and inner.group("fence")[0] == fence[0]
+            and len(inner.group("fence")) >= len(fence)
+            and inner.group("info").strip()
+            and len(inner.group("indent").expandtabs(4)) == indent
+        ):  # Markdown reads it as text of this fence: this fence was never closed
+            return (
+                j,
+                None,
+                CollectError(
+                    display,
+                    opener,
+                    f"fence {fence}{info} is not closed before the fence at line {origin.page_line} "
+                    f"({text.strip()}): add {fence} before it",
+                ),
+            )
         body.append((_dedent(text, indent), origin))
         j += 1
     else:
-        line = expanded[start][1].page_line
+        if language not in languages or not body:
+            return j, None, None  # Markdown closes it at the end of the page; nothing of ours is in it
         return (
             j,
             None,
             CollectError(
                 display,
-                line,
+                opener,
                 f"unterminated fence {fence}{info}: close it with {fence} (everything after it would be read as code)",
             ),
         )
     if language not in languages:
         return j + 1, None, None
+    failed = next((failed_message(t) for t, _ in body if failed_message(t) is not None), None)
+    if failed is not None:  # the fence's include could not be read: only this fence fails
+        where = next(o.page_line for t, o in body if failed_message(t) is not None)
+        return j + 1, None, CollectError(display, where, failed)
     snippet = Snippet(
         page=display,
         line=expanded[start][1].page_line,

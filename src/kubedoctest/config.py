@@ -49,13 +49,9 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as e:
         raise InputError(f"failed to read {mkdocs_yml}: {e}") from None
     root = mkdocs_yml.parent
-    options: dict[str, Any] = {}
-    extensions = data.get("markdown_extensions") if isinstance(data, dict) else None
-    if isinstance(extensions, dict):  # MkDocs also takes {name: options, ...}
-        extensions = [{name: value} for name, value in extensions.items()]
-    for ext in extensions if isinstance(extensions, list) else []:
-        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
-            options = ext["pymdownx.snippets"] or {}
+    data = data if isinstance(data, dict) else {}
+    extensions = _named(data.get("markdown_extensions"))
+    options = extensions.get("pymdownx.snippets", {})
     if not isinstance(options, dict):
         raise InputError(f"{mkdocs_yml}: the options of pymdownx.snippets must be a mapping")
     base = options.get("base_path", ["."])
@@ -63,13 +59,62 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         base = [base]
     if not isinstance(base, list) or not all(isinstance(b, str) for b in base):
         raise InputError(f"{mkdocs_yml}: pymdownx.snippets base_path must be a path or a list of paths")
+    docs_dir = data.get("docs_dir", "docs")
+    docs = root / (docs_dir if isinstance(docs_dir, str) else "docs")
+    macros_dirs = None
+    plugins = _named(data.get("plugins"))
+    if "macros" in plugins:
+        macros = plugins["macros"] if isinstance(plugins["macros"], dict) else {}
+        include_dir = macros.get("include_dir")
+        found = [root / include_dir, Path.cwd() / include_dir] if isinstance(include_dir, str) else []
+        macros_dirs = _unique([*found, docs])
+    markdown_include = None
+    if "markdown_include.include" in extensions:
+        mi = extensions["markdown_include.include"]
+        mi_base = mi.get("base_path", ".") if isinstance(mi, dict) else "."
+        markdown_include = _as_mkdocs(mi_base if isinstance(mi_base, str) else ".", root)
     return IncludeConfig(
-        base_paths=[(root / b) for b in base],
+        base_paths=_unique([root / b for b in base] + [Path.cwd() / b for b in base]),
         restrict_base_path=bool(options.get("restrict_base_path", True)),
         dedent_subsections=bool(options.get("dedent_subsections", False)),
         display_root=display_root,
         project_root=root,
+        macros_dirs=macros_dirs,
+        markdown_include_base=markdown_include,
     )
+
+
+def _named(entries: Any) -> dict[str, Any]:
+    """markdown_extensions or plugins of mkdocs.yml (a list of names and {name: options}, or a
+    mapping) as name -> options ({} when none are given)."""
+    if isinstance(entries, dict):
+        entries = [{name: value} for name, value in entries.items()]
+    out: dict[str, Any] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, str):
+            out[entry] = {}
+        elif isinstance(entry, dict):
+            for name, value in entry.items():
+                out[str(name)] = value if value is not None else {}
+    return out
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    """Base paths relative to the mkdocs.yml, then relative to the folder kubedoctest runs in, as
+    MkDocs reads them (`mkdocs build -f hack/docs/mkdocs.yml` from the project root resolves
+    `base_path: docs` from the project root); each once, the first that holds the file wins."""
+    out: list[Path] = []
+    for p in paths:
+        if not any(p.resolve() == q.resolve() for q in out):
+            out.append(p)
+    return out
+
+
+def _as_mkdocs(path: str, config_dir: Path) -> Path:
+    """A base path relative to the mkdocs.yml when it exists there, else relative to the folder
+    kubedoctest runs in (as MkDocs reads it)."""
+    beside = config_dir / path
+    return beside if beside.exists() else Path.cwd() / path
 
 
 CLUSTERS = ("none", "kwok", "kind", "existing", "auto")

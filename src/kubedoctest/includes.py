@@ -55,15 +55,31 @@ class IncludeConfig:
     tab_length: int = 4
     display_root: Path = field(default_factory=Path.cwd)
     project_root: Path | None = None  # included files must resolve inside it (None: anywhere)
+    # mkdocs-macros (`{% include "f" %}`, `{% raw %}`): its template folders, None when not enabled
+    macros_dirs: list[Path] | None = None
+    # markdown-include (`{!f!}`): its base path, None when not enabled
+    markdown_include_base: Path | None = None
 
 
 Line = tuple[str, Origin]
 
 
-def expand(lines: list[str], config: IncludeConfig) -> list[Line]:
-    """Expand includes in a page's lines; each output line carries its Origin."""
+def expand(lines: list[str], config: IncludeConfig, isolate: bool = False) -> list[Line]:
+    """Expand includes in a page's lines; each output line carries its Origin. An include that
+    cannot be resolved raises IncludeError, or with `isolate` becomes a marked line in place of
+    its content (`failed_message`), so that only the fence holding it fails."""
     tagged = [(text, Origin(page_line=i + 1)) for i, text in enumerate(lines)]
-    return _parse(tagged, config, seen=[], is_section=False, depth=0)
+    if config.macros_dirs is not None or config.markdown_include_base is not None:
+        from .macro_includes import expand_macros
+
+        tagged = expand_macros(tagged, config)
+    out = _parse(tagged, config, seen=[], is_section=False, depth=0)
+    if not isolate:
+        for text, origin in out:
+            failed = failed_message(text)
+            if failed is not None:
+                raise IncludeError(failed, origin)
+    return out
 
 
 def _display(path: Path, config: IncludeConfig) -> str:
@@ -114,9 +130,30 @@ def _parse(lines: list[Line], config: IncludeConfig, seen: list[Path], is_sectio
             continue
         if path.startswith(";"):
             continue
-        for sub_text, sub_origin in _include(path, origin, config, seen, depth):
+        try:
+            included = _include(path, origin, config, seen, depth)
+        except IncludeError as e:
+            if depth > 0:  # the outermost include of the chain fails, at its page line
+                raise
+            out.append((failed_line(str(e)), e.origin))
+            continue
+        for sub_text, sub_origin in included:
             out.append((space + sub_text, sub_origin))
     return out
+
+
+# A failed include becomes one marked line in place of its content, so only the fence that holds it
+# fails (collect.py reads the mark); the rest of the page is still checked.
+FAILED_MARK = "\x00kubedoctest-failed-include\x00"
+
+
+def failed_line(message: str) -> str:
+    return FAILED_MARK + message
+
+
+def failed_message(text: str) -> str | None:
+    """The include error a marked line carries, or None for an ordinary line."""
+    return text[len(FAILED_MARK) :] if text.startswith(FAILED_MARK) else None
 
 
 def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path], depth: int) -> list[Line]:
@@ -139,19 +176,7 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path],
             f"failed to include {target!r}: includes nested more than {MAX_DEPTH} deep; include the file directly",
             origin,
         )
-    try:
-        content = read_bounded(path, MAX_INCLUDE_BYTES, config.project_root).decode("utf-8")
-    except RejectedFile as e:
-        raise IncludeError(f"failed to include {target!r}: {e}", origin) from None
-    except UnicodeDecodeError as e:
-        raise IncludeError(
-            f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8",
-            origin,
-        ) from None
-    except OSError as e:
-        raise IncludeError(f"failed to include {target!r}: {e.strerror}", origin) from None
-    if "\x00" in content:
-        raise IncludeError(f"failed to include {target!r}: it is a binary file", origin)
+    content = read_included(path, target, origin, config)
     source = _display(path, config)
     raw_lines = content.split("\n") if content else []
     numbered = [(t, i + 1) for i, t in enumerate(raw_lines)]
@@ -178,6 +203,24 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path],
         return _parse(tagged, config, seen, is_section=section is not None, depth=depth + 1)
     finally:
         seen.pop()
+
+
+def read_included(path: Path, target: str, origin: Origin, config: IncludeConfig) -> str:
+    """The text of an included file, or an IncludeError that says why it cannot be had."""
+    try:
+        content = read_bounded(path, MAX_INCLUDE_BYTES, config.project_root).decode("utf-8")
+    except RejectedFile as e:
+        raise IncludeError(f"failed to include {target!r}: {e}", origin) from None
+    except UnicodeDecodeError as e:
+        raise IncludeError(
+            f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8",
+            origin,
+        ) from None
+    except OSError as e:
+        raise IncludeError(f"failed to include {target!r}: {e.strerror}", origin) from None
+    if "\x00" in content:
+        raise IncludeError(f"failed to include {target!r}: it is a binary file", origin)
+    return content
 
 
 def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:

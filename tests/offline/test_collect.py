@@ -363,7 +363,7 @@ def test_an_empty_fence_is_collected_with_no_lines():
 
 def test_include_config_reads_the_sample_mkdocs_yml():
     cfg = include_config(GOOD)
-    assert cfg.base_paths == [GOOD / "snippets"]
+    assert cfg.base_paths[:1] == [GOOD / "snippets"]
     assert Path(cfg.display_root) == GOOD
 
 
