@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 
+from . import fragments
 from .model import FieldPath, Finding, Manifest, Snippet
 
 try:
@@ -29,6 +30,9 @@ class Parsed:
     manifests: list[Manifest]
     others: int  # documents that are not Kubernetes objects (no apiVersion and no kind)
     findings: list[Finding]
+    elided: bool = False  # the text leaves something out (`...`, `# (...)`)
+    template: str | None = None  # the first line of template syntax (Helm, Go, Jinja), if any
+    partial: list[str] = field(default_factory=list)  # why documents are only parts of objects
 
 
 class _Constructor(SafeConstructor):
@@ -72,6 +76,7 @@ class _Walker:
         self.built: set[int] = set()
         self.rebuilt = 0
         self.line_map = _line_map(snippet.text)
+        self.duplicates: list[Finding] = []  # reported only for a document that is a Kubernetes object
 
     def at(self, yaml_line: int) -> int:
         """The 0-based snippet line of a 0-based YAML line."""
@@ -135,7 +140,14 @@ class _Walker:
             try:
                 hash(key)
             except TypeError:
-                self.error(self.at(key_node.start_mark.line), "a mapping key must be a scalar")
+                if "{{" in self.snippet.text.split("\n")[min(self.at(key_node.start_mark.line), len(self.snippet.text.split("\n")) - 1)]:
+                    self.error(
+                        self.at(key_node.start_mark.line),
+                        "unquoted template expression {{ ... }}: YAML reads the braces as a mapping",
+                        hint="quote the value (\"{{ ... }}\"), as the object must be YAML before the template is rendered",
+                    )
+                else:
+                    self.error(self.at(key_node.start_mark.line), "a mapping key must be a scalar")
                 continue
             key = _json_key(key)
             line = self.at(key_node.start_mark.line)
@@ -148,6 +160,7 @@ class _Walker:
                     hint=f"remove one of the two {key!r} keys",
                     path=dotted,
                 )
+                self.duplicates.append(self.findings[-1])
                 continue
             seen[key] = line
             self.lines[(*path, key)] = line
@@ -161,29 +174,74 @@ class _Walker:
 
 
 def _describe_yaml_error(e: yaml.YAMLError, text: str) -> tuple[int, str]:
-    """(0-based YAML line, problem); a ReaderError's line is already a snippet line."""
-    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    """(0-based YAML line of the culprit, problem); a ReaderError's line is already a snippet line.
+
+    The parser notices some mistakes lines after them: an unclosed quote or a key without its
+    colon is where the scanner started (`context_mark`); a block that ends too early is the last
+    line indented less than the one that surprised the parser."""
+    problem_mark = getattr(e, "problem_mark", None)
+    context_mark = getattr(e, "context_mark", None)
+    mark = problem_mark or context_mark
     line = mark.line if mark is not None else 0
     if isinstance(e, yaml.reader.ReaderError) and isinstance(e.position, int):
         line = text[: e.position].count("\n")  # a character index into the text
         char = chr(e.character) if isinstance(e.character, int) else e.character
         return line, f"unacceptable character {char!r}: {e.reason}"
     problem = getattr(e, "problem", None) or str(e)
-    context = getattr(e, "context", None)
-    text = f"{context}: {problem}" if context else problem
-    return line, text
+    context = getattr(e, "context", None) or ""
+    if context_mark is not None and problem_mark is not None:
+        if context.startswith(("while scanning a quoted scalar", "while scanning a simple key")):
+            line = context_mark.line
+        elif "expected <block end>" in problem and "<block mapping start>" in problem:
+            line = _dedented_before(text, context_mark.line, problem_mark.line)
+    message = f"{context}: {problem}" if context else problem
+    return line, message
+
+
+def _python_error(text: str) -> yaml.YAMLError | None:
+    """The same error from PyYAML's Python parser, whose messages say more than libyaml's
+    (`expected <block end>, but found '<block mapping start>'` for `did not find expected key`)."""
+    try:
+        list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as e:
+        return e
+    except RecursionError:
+        return None
+    return None
+
+
+def _dedented_before(text: str, first: int, noticed: int) -> int:
+    """The line that ended a block too early: the last line before `noticed` indented less than it."""
+    lines = text.split("\n")
+    if noticed >= len(lines):
+        return noticed
+    depth = len(lines[noticed]) - len(lines[noticed].lstrip(" "))
+    for number in range(noticed - 1, first, -1):
+        line = lines[number]
+        if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip(" ")) < depth:
+            return number
+    return noticed
 
 
 def parse(snippet: Snippet) -> Parsed:
-    """Parse a YAML snippet into manifests; syntax and structure errors become findings."""
+    """Parse a YAML snippet into manifests; syntax and structure errors become findings. Elisions
+    (fragments.prepare) are taken out first; line numbers stay."""
+    prepared = fragments.prepare(snippet.text)
     walker = _Walker(snippet)
     manifests: list[Manifest] = []
     others = 0
-    text_lines = snippet.text.split("\n")
+    partial: list[str] = []
+    text = prepared.text
+    text_lines = text.split("\n")
+
+    def done() -> Parsed:
+        return Parsed(manifests, others, walker.findings, bool(prepared.elided), prepared.template, partial)
+
     try:
-        nodes = list(yaml.compose_all(snippet.text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as e:
-        line, problem = _describe_yaml_error(e, snippet.text)
+        e = _python_error(text) or e
+        line, problem = _describe_yaml_error(e, text)
         if not isinstance(e, yaml.reader.ReaderError):
             line = walker.at(line)
         line = min(line, max(len(text_lines) - 1, 0))
@@ -195,20 +253,27 @@ def parse(snippet: Snippet) -> Parsed:
                 "tab used for indentation; YAML allows only spaces",
                 hint="replace the tab with spaces",
             )
+        elif "found character '*' that cannot start any token" in problem or "while scanning an alias" in problem:
+            walker.error(
+                line,
+                f"YAML syntax error: {problem}",
+                hint="a value that starts with * (a wildcard like *.example.com) must be quoted: '*.example.com'",
+            )
         else:
             walker.error(
                 line,
                 f"YAML syntax error: {problem}",
                 hint="fix the indentation or quoting on this line",
             )
-        return Parsed([], 0, walker.findings)
+        return done()
     except RecursionError:
         walker.error(0, "YAML nested too deeply to read")
-        return Parsed([], 0, walker.findings)
+        return done()
     for index, node in enumerate(nodes):
         if node is None:
             continue
         walker.lines = {}
+        walker.duplicates = []
         start = walker.at(node.start_mark.line)
         try:
             obj = walker.build(node, ())
@@ -224,10 +289,13 @@ def parse(snippet: Snippet) -> Parsed:
                 f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values (an alias bomb?)",
                 hint="write the values out, or use fewer aliases",
             )
-            return Parsed([], 0, walker.findings)
+            return done()
         lines = walker.lines
         if obj is None:
             continue
+        if not (isinstance(obj, dict) and "apiVersion" in obj and "kind" in obj):
+            # not an object: the same key written twice is alternatives side by side, not a mistake
+            walker.findings = [f for f in walker.findings if all(f is not d for d in walker.duplicates)]
         if isinstance(obj, list) and any(isinstance(i, dict) and ("apiVersion" in i or "kind" in i) for i in obj):
             walker.error(
                 start,
@@ -241,10 +309,15 @@ def parse(snippet: Snippet) -> Parsed:
         if "kind" not in obj or "apiVersion" not in obj:
             missing = "kind" if "kind" not in obj else "apiVersion"
             present = "apiVersion" if missing == "kind" else "kind"
+            typo = next((k for k in obj if isinstance(k, str) and k.lower() == missing.lower()), None)
+            if typo is None and not _named(obj):
+                partial.append(f"partial: document {index + 1} has {present} but no {missing} and no metadata.name")
+                continue
             walker.error(
-                start,
-                f"document {index + 1} has {present} but no {missing}",
-                hint=f"add {missing}: to the object",
+                lines.get((typo,), start) if typo else start,
+                f"document {index + 1} has {present} but no {missing}"
+                + (f" ({typo!r} is not {missing!r}: keys are case-sensitive)" if typo else ""),
+                hint=f"write {missing}: in place of {typo}:" if typo else f"add {missing}: to the object",
             )
             continue
         if obj.get("kind") == "List" and isinstance(obj.get("items"), list):
@@ -257,4 +330,9 @@ def parse(snippet: Snippet) -> Parsed:
                 manifests.append(Manifest(item, sub, lines.get(prefix, start), index))
             continue
         manifests.append(Manifest(obj, lines, start, index))
-    return Parsed(manifests, others, walker.findings)
+    return done()
+
+
+def _named(obj: dict[str, Any]) -> bool:
+    meta = obj.get("metadata")
+    return isinstance(meta, dict) and bool(meta.get("name") or meta.get("generateName"))

@@ -136,12 +136,57 @@ def test_a_duplicate_key_in_a_list_item_is_reported_at_its_page_line():
     [
         ("apiVersion: v1\nmetadata:\n  name: a", "p.md:11: document 1 has apiVersion but no kind"),
         ("kind: Pod\nmetadata:\n  name: a", "p.md:11: document 1 has kind but no apiVersion"),
-        ("a: 1\n---\nkind: Pod", "p.md:13: document 2 has kind but no apiVersion"),
+        ("a: 1\n---\nkind: Pod\nmetadata:\n  name: a", "p.md:13: document 2 has kind but no apiVersion"),
+        ("apiVersion: v1\nKind: Secret\nmetadata:\n  name: a", "p.md:12: document 1 has apiVersion but no kind ('Kind'"),
     ],
 )
-def test_an_object_with_only_one_of_apiversion_and_kind_is_an_error(text, message):
+def test_a_named_object_with_only_one_of_apiversion_and_kind_is_an_error(text, message):
     (finding,) = rendered(text)
     assert finding.startswith(message)
+
+
+@pytest.mark.parametrize("text", ["kind: Secret\ndata:\n  a: b", "apiVersion: v1\ndata:\n  a: b"])
+def test_an_unnamed_excerpt_with_only_one_of_apiversion_and_kind_is_a_partial_fragment(text):
+    p = parse(snippet(text))
+    assert (p.manifests, p.findings) == ([], [])
+    assert p.partial and "no metadata.name" in p.partial[0]
+
+
+def test_the_same_key_twice_in_a_block_that_is_not_an_object_is_alternatives_not_an_error():
+    text = "# one way\nspec:\n  a: 1\n# another way\nspec:\n  a: 2"
+    p = parse(snippet(text))
+    assert (p.findings, p.others) == ([], 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # an unclosed quote: where it opened, not the end of the snippet
+        ('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "a\ndata:\n  b: c\n  d: e', 14),
+        # a key that lost its indentation: that line, not the next one the parser trips on
+        ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    x\n\nb: |\n    y\n\n  c: |\n    z", 17),
+    ],
+)
+def test_a_yaml_syntax_error_points_to_the_culprit_line(text, line):
+    (finding,) = rendered(text)
+    assert finding.startswith(f"p.md:{line}: YAML syntax error"), finding
+
+
+@pytest.mark.parametrize("elision", ["...", "# ...", "# (...)", "[...]", "…", "<snip>", "- ... etc."])
+def test_an_elision_is_taken_out_and_marks_the_snippet_elided(elision):
+    text = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  {elision}\ndata:\n  b: c"
+    p = parse(snippet(text))
+    assert p.findings == [] and p.elided and p.manifests[0].obj["data"] == {"b": "c"}
+
+
+def test_an_unquoted_wildcard_is_a_syntax_error_with_the_quoting_fix():
+    (finding,) = rendered("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  host: *.example.com")
+    assert "p.md:16:" in finding and "'*.example.com'" in finding
+
+
+def test_stars_as_a_masked_value_are_a_placeholder_not_an_alias():
+    p = parse(snippet("apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\nstringData:\n  password: ****"))
+    assert p.findings == [] and p.manifests[0].obj["stringData"]["password"] == "****"
 
 
 @pytest.mark.parametrize("text", ["", "---\n---", "# only a comment", "null"])

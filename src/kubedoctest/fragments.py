@@ -1,0 +1,123 @@
+"""Fragments: what real documentation shows on purpose that is not a whole object.
+
+- elisions: `...`, `…`, `[...]`, `(...)`, `<snip>` on a line or as a value, and comments that say
+  something was left out (`# ...`, `# (...)`, `# etc.`);
+- placeholders: `<secret-name>`, `${VAR}`, `$(VAR)`, `$VAR`, `@VAR@`, `{{ .x }}`, `REPLACE_ME`,
+  `YOUR_TOKEN`, `****`;
+- partial objects and patches: no `metadata.name` (an excerpt, a patch, a server-side-apply body);
+- templates: Helm, Go or Jinja templates that are not YAML until rendered.
+
+A fragment is checked for what is there (field names, types, formats of values that are not
+placeholders), never for what it leaves out (required fields). The elisions are taken out of the
+text before it is parsed; line numbers stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_MARK = r"(?:\.\.\.+|…|\[\s*(?:\.\.\.+|…)\s*\]|\(\s*(?:\.\.\.+|…)\s*\)|\{\s*(?:\.\.\.+|…)\s*\}|<\s*snip(?:ped)?\s*>)"
+# A line that is only an elision (also as a list item, or followed by a word like "etc.")
+ELISION_LINE = re.compile(rf"^\s*(?:-\s+)?{_MARK}(?:\s*(?:etc\.?|and so on|more|omitted|snip(?:ped)?))?\s*(?:#.*)?$", re.I)
+# A comment that says something was left out
+ELISION_COMMENT = re.compile(
+    rf"^\s*#\s*(?:{_MARK}|etc\.?\s*$|snip\b|(?:the )?rest\b|other (?:fields|settings|keys)|more (?:fields|settings)\b"
+    r"|omitted\b|truncated\b|trimmed\b)",
+    re.I,
+)
+# `key: ...` : the value left out
+ELIDED_VALUE = re.compile(rf"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:)\s+{_MARK}\s*(?:#.*)?$")
+# `key: ****` (YAML would read `*` as an alias)
+STARS_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?(?:[^\s#][^#]*?:\s+)?)(?P<stars>\*{3,})\s*$")
+
+# Placeholders a reader must replace: a one-line value holding one is never a whole object
+STRONG = re.compile(
+    r"<[A-Za-z_][^<>/\n]{0,80}>"  # <secret-name>, <the namespace>
+    r"|\$\{[^}\n]+\}"  # ${VAR}
+    r"|@[A-Z][A-Z0-9_]*@"  # @VAR@
+    r"|\b(?:REPLACE|CHANGE)[-_]?ME\b|\bCHANGEME\b|\bYOUR[-_][A-Z0-9_-]+"
+    r"|^\*{3,}$"
+)
+# Placeholders that may also be meant as they are (`$(VAR)` is Kubernetes' own expansion, `{{ }}`
+# a template the object's controller renders): they only excuse an error in their value
+WEAK = re.compile(r"\$\([A-Za-z_][^)\n]*\)|\$[A-Z][A-Z0-9_]{2,}\b|\{\{.*?\}\}|\[\[.*?\]\]|\bREDACTED\b|^x{4,}$|^X{3,}$")
+
+
+# Template syntax that is not YAML until a tool renders it (Helm, Go templates, Jinja)
+TEMPLATE = re.compile(
+    r"\{\{-|-\}\}|\{\{\s*(?:if|else|end|range|with|define|template|include|toYaml|tpl|required|default"
+    r"|\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$)\b|\{%|\{#"
+)
+
+
+@dataclass
+class Prepared:
+    """A snippet's text with its elisions taken out, and what was found on the way."""
+
+    text: str
+    elided: list[int] = field(default_factory=list)  # 0-based lines with an elision
+    template: str | None = None  # the first line of template syntax, when there is one
+
+
+def prepare(text: str) -> Prepared:
+    lines = text.split("\n")
+    out: list[str] = []
+    elided: list[int] = []
+    template = None
+    for number, line in enumerate(lines):
+        if template is None and TEMPLATE.search(line):
+            template = line.strip()
+        if ELISION_LINE.match(line):
+            elided.append(number)
+            out.append("")
+            continue
+        if ELISION_COMMENT.match(line):
+            elided.append(number)
+        m = ELIDED_VALUE.match(line)
+        if m:
+            elided.append(number)
+            line = m.group("key")
+        stars = STARS_VALUE.match(line)
+        if stars:
+            line = f'{stars.group("key")}"{stars.group("stars")}"'
+        out.append(line)
+    return Prepared("\n".join(out), elided, template)
+
+
+def placeholder(value: Any, strong_only: bool = False) -> str | None:
+    """The placeholder a string holds (`<secret-name>`), or None; a value of several lines (a
+    file in a ConfigMap) holds none."""
+    if not isinstance(value, str) or "\n" in value.strip():
+        return None
+    text = value.strip()
+    m = STRONG.search(text) or (None if strong_only else WEAK.search(text))
+    return m.group(0) if m else None
+
+
+def placeholders(obj: Any, strong_only: bool = False, path: tuple = ()) -> dict[tuple, str]:
+    """Field path -> placeholder, for every value and key of an object that holds one."""
+    found: dict[tuple, str] = {}
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            held = placeholder(key, strong_only)
+            if held:
+                found[(*path, key)] = held
+            found.update(placeholders(value, strong_only, (*path, key)))
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            found.update(placeholders(value, strong_only, (*path, i)))
+    else:
+        held = placeholder(obj, strong_only)
+        if held:
+            found[path] = held
+    return found
+
+
+def under(path: tuple, marked: dict[tuple, str]) -> str | None:
+    """The placeholder of a field path, or of a field it is inside, or None."""
+    for p, held in marked.items():
+        if path[: len(p)] == p:
+            return held
+    return None
