@@ -20,7 +20,9 @@ from typing import Any
 
 _MARK = r"(?:\.\.\.+|…|\[\s*(?:\.\.\.+|…)\s*\]|\(\s*(?:\.\.\.+|…)\s*\)|\{\s*(?:\.\.\.+|…)\s*\}|<\s*snip(?:ped)?\s*>)"
 # A line that is only an elision (also as a list item, or followed by a word like "etc.")
-ELISION_LINE = re.compile(rf"^\s*(?:-\s+)?{_MARK}(?:\s*(?:etc\.?|and so on|more|omitted|snip(?:ped)?))?\s*(?:#.*)?$", re.I)
+ELISION_LINE = re.compile(
+    rf"^\s*(?:-\s+)?{_MARK}(?:\s*(?:etc\.?|and so on|more|omitted|snip(?:ped)?))?\s*(?:#.*)?$", re.I
+)
 # A comment that says something was left out
 ELISION_COMMENT = re.compile(
     rf"^\s*#\s*(?:{_MARK}|etc\.?\s*$|snip\b|(?:the )?rest\b|other (?:fields|settings|keys)|more (?:fields|settings)\b"
@@ -69,6 +71,9 @@ def prepare(text: str) -> Prepared:
     for number, line in enumerate(lines):
         if template is None and TEMPLATE.search(line):
             template = line.strip()
+        if line.rstrip() == "..." and _ends_document(lines, number):
+            out.append(line)  # YAML's own document end marker
+            continue
         if ELISION_LINE.match(line):
             elided.append(number)
             out.append("")
@@ -84,6 +89,13 @@ def prepare(text: str) -> Prepared:
             line = f'{stars.group("key")}"{stars.group("stars")}"'
         out.append(line)
     return Prepared("\n".join(out), elided, template)
+
+
+def _ends_document(lines: list[str], number: int) -> bool:
+    """Whether `...` at column 0 ends a YAML document: the next line with text starts another
+    (`---`), or there is none."""
+    rest = [line for line in lines[number + 1 :] if line.strip()]
+    return not rest or rest[0].startswith("---")
 
 
 def placeholder(value: Any, strong_only: bool = False) -> str | None:

@@ -16,6 +16,7 @@ class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    FRAGMENT = "fragment"  # a part of an object on purpose: checked for what is there, not applied
 
 
 class Stage(StrEnum):
@@ -149,6 +150,7 @@ class Result:
     reasons: list[str] = field(default_factory=list)  # why partial, or which images could not be had
     standin_images: list[str] = field(default_factory=list)  # images that ran on a local stand-in
     unavailable_images: list[str] = field(default_factory=list)  # no stand-in and could not be pulled
+    known: bool = False  # a failure recorded in the baseline: listed, not counted against the run
 
     def __post_init__(self) -> None:
         self.stage = Stage(self.stage)  # live code passes the plain value; an unknown one is a bug

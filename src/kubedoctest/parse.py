@@ -140,11 +140,16 @@ class _Walker:
             try:
                 hash(key)
             except TypeError:
-                if "{{" in self.snippet.text.split("\n")[min(self.at(key_node.start_mark.line), len(self.snippet.text.split("\n")) - 1)]:
+                if (
+                    "{{"
+                    in self.snippet.text.split("\n")[
+                        min(self.at(key_node.start_mark.line), len(self.snippet.text.split("\n")) - 1)
+                    ]
+                ):
                     self.error(
                         self.at(key_node.start_mark.line),
                         "unquoted template expression {{ ... }}: YAML reads the braces as a mapping",
-                        hint="quote the value (\"{{ ... }}\"), as the object must be YAML before the template is rendered",
+                        hint='quote the value ("{{ ... }}"), as the object must be YAML before the template is rendered',
                     )
                 else:
                     self.error(self.at(key_node.start_mark.line), "a mapping key must be a scalar")

@@ -128,8 +128,10 @@ class SnippetItem(pytest.Item):
     def runtest(self) -> None:
         result = self.result
         self.user_properties.append((_ENTRY, reports.entry(result)))
-        if result.status == Status.SKIPPED:
+        if result.status in (Status.SKIPPED, Status.FRAGMENT):  # a fragment shows as s, with its reasons
             pytest.skip(f"{self.snippet_id}: {'; '.join(result.messages) or 'skipped'}")
+        if result.status == Status.FAILED and result.known:
+            pytest.xfail(f"{self.snippet_id}: known failure (baseline): {'; '.join(result.messages)}")
         if result.status == Status.FAILED:
             raise SnippetFailure(result)
 
@@ -270,6 +272,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     s = reports.document(entries)["summary"]
     line = f"kubedoctest: {s['passed']} snippets passed, {s['failed']} failed, {s['skipped']} skipped"
+    if s.get("fragment"):
+        line += f", {s['fragment']} fragments"
+    if s.get("known"):
+        line += f" ({s['known']} known failures of the baseline)"
     if s.get("partial"):
         line += f"; {s['partial']} checked only partially (see the JSON report for why)"
     terminalreporter.write_line(line)

@@ -17,6 +17,11 @@ def summary(results: list[Result]) -> dict[str, int]:
         "failed": counts[Status.FAILED],
         "skipped": counts[Status.SKIPPED],
     }
+    if counts[Status.FRAGMENT]:
+        out["fragment"] = counts[Status.FRAGMENT]
+    known = sum(1 for r in results if r.known)
+    if known:
+        out["known"] = known  # failures recorded in the baseline (counted in failed too)
     partial = sum(1 for r in results if r.fidelity == "partial")
     if partial:
         out["partial"] = partial
@@ -46,6 +51,8 @@ def entry(r: Result) -> dict[str, Any]:
         "unavailable_images": list(r.unavailable_images),
         "seconds": round(r.seconds, 3),
     }
+    if r.known:
+        out["known"] = True
     if r.fidelity:
         out["fidelity"] = r.fidelity
     return out
@@ -56,6 +63,11 @@ def document(entries: list[dict[str, Any]], run: dict[str, Any] | None = None) -
     counts = Counter(e["status"] for e in entries)
     totals = {"total": len(entries), "passed": counts["passed"], "failed": counts["failed"]}
     totals["skipped"] = counts["skipped"]
+    if counts["fragment"]:
+        totals["fragment"] = counts["fragment"]
+    known = sum(1 for e in entries if e.get("known"))
+    if known:
+        totals["known"] = known
     partial = sum(1 for e in entries if e.get("fidelity") == "partial")
     if partial:
         totals["partial"] = partial
@@ -73,13 +85,17 @@ def to_text(results: list[Result], verbose: bool = False, header: str | None = N
     lines = [header] if header else []
     for r in results:
         if r.status == Status.FAILED:
-            lines.append(f"FAILED {r.snippet.id} [{r.stage}]")
+            lines.append(f"{'KNOWN' if r.known else 'FAILED'} {r.snippet.id} [{r.stage}]")
             lines.extend(f"  {m}" for m in r.messages)
         elif verbose or (r.status == Status.PASSED and any(f.severity == "warning" for f in r.findings)):
             lines.append(f"{r.status.value.upper()} {r.snippet.id} [{r.stage}]")
             lines.extend(f"  {m}" for m in r.messages)
     s = summary(results)
-    tail = f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped"
+    tail = f"{s['passed']} passed, {s['failed'] - s.get('known', 0)} failed, {s['skipped']} skipped"
+    if s.get("fragment"):
+        tail += f", {s['fragment']} fragments (checked for what is there, not applied)"
+    if s.get("known"):
+        tail += f"; {s['known']} known failures of the baseline"
     if s.get("partial"):
         tail += f" ({s['partial']} checked only partially)"
     if s.get("standin"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import runbook, schema
 from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
-from .model import Finding, Prepared, Result, Snippet, Stage, Status
+from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from .parse import Parsed, parse
 from .static import StaticChecker
 
@@ -50,15 +50,25 @@ def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
 
 class Offline:
     """The offline tier over every snippet of the docs: all are parsed once (custom resources need
-    the CRDs of the whole docs); `prepare` checks the selected ones."""
+    the CRDs of the whole docs, and of `crds`); `prepare` checks the selected ones. `fragments`
+    says what becomes of a fragment: check (what is there), skip, or fail."""
 
-    def __init__(self, snippets: list[Snippet], errors: list[CollectError], versions: list[str]):
+    def __init__(
+        self,
+        snippets: list[Snippet],
+        errors: list[CollectError],
+        versions: list[str],
+        fragments: str = "check",
+        crds: list[Manifest] | None = None,
+    ):
         self.snippets = snippets
         self.errors = errors
+        self.fragments = fragments
         self.parsed: dict[int, Parsed] = {
             id(s): parse(s) for s in snippets if not s.directives.skip and s.language in YAML_LANGUAGES
         }
-        self.checker = StaticChecker(versions, [m for p in self.parsed.values() for m in p.manifests])
+        found = [m for p in self.parsed.values() for m in p.manifests]
+        self.checker = StaticChecker(versions, [*(crds or []), *found])
 
     def prepare(self, select: Callable[[str], bool] | None = None) -> list[Prepared]:
         """Collect errors first (all errors of one page line make one failed result), then the
@@ -78,7 +88,7 @@ class Offline:
             if s.language in SHELL_LANGUAGES:
                 prepared.append(_step(s))
             else:
-                prepared.append(_check(s, self.parsed.get(id(s)), self.checker))
+                prepared.append(_fragment(_check(s, self.parsed.get(id(s)), self.checker), self.fragments))
         return prepared
 
 
@@ -112,11 +122,16 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
             Result(s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]),
         )
     errors = [f for f in p.findings if f.severity == "error"]
+    if errors and p.template:
+        note = f"skipped: template: not YAML until a tool renders it ({p.template[:60]})"
+        return Prepared(s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), note, "info")]))
     if errors:
         return Prepared(s, [], Result(s, Status.FAILED, "parse", p.findings))
     if not p.manifests:
+        if p.partial:
+            return Prepared(s, [], Result(s, Status.FRAGMENT, "parse", [_fragment_note(s, p.partial)]))
         return Prepared(s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), NOT_A_MANIFEST, "info")]))
-    outcome = checker.check(s, p.manifests)
+    outcome = checker.check(s, p.manifests, elided=p.elided)
     findings = list(outcome.findings)
     if not outcome.versions:
         note = f"skipped: k8s={s.directives.k8s!r} excludes every checked version ({', '.join(checker.versions)})"
@@ -135,7 +150,37 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
         return Prepared(s, [], Result(s, Status.FAILED, "static", findings, k8s_versions=outcome.versions))
     if not outcome.checked:
         return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
+    if outcome.fragment:
+        findings.append(_fragment_note(s, [*outcome.fragment, *p.partial]))
+        return Prepared(s, [], Result(s, Status.FRAGMENT, "static", findings, k8s_versions=outcome.versions))
     return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings, k8s_versions=outcome.versions))
+
+
+FRAGMENT_NOTE = "fragment ({reasons}): checked what is there (field names, types, formats), not applied"
+
+
+def _fragment_note(s: Snippet, reasons: list[str]) -> Finding:
+    return Finding(s.where(), FRAGMENT_NOTE.format(reasons="; ".join(reasons)), "info")
+
+
+def _fragment(p: Prepared, mode: str) -> Prepared:
+    """A fragment as the `fragments` setting says: check (as found), skip, or fail."""
+    r = p.result
+    if r.status != Status.FRAGMENT or mode == "check":
+        return p
+    note = next(f for f in r.findings if f.message.startswith("fragment ("))
+    reasons = note.message[len("fragment (") :].split("): ", 1)[0]
+    if mode == "skip":
+        message = f'skipped: fragment ({reasons}); fragments = "skip"'
+        return Prepared(
+            p.snippet, [], Result(p.snippet, Status.SKIPPED, r.stage, [Finding(note.where, message, "info")])
+        )
+    message = f'fragment ({reasons}): a part of an object, and fragments = "fail" makes fragments failures'
+    hint = 'show the whole object, or mark the fence <!-- kubedoctest: skip reason="..." -->'
+    failed = Result(
+        p.snippet, Status.FAILED, r.stage, [Finding(note.where, message, hint=hint)], k8s_versions=r.k8s_versions
+    )
+    return Prepared(p.snippet, [], failed)
 
 
 def without_cluster(prepared: list[Prepared]) -> list[Result]:

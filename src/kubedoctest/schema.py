@@ -100,6 +100,9 @@ class VersionSchemas:
                     continue  # DeleteOptions, WatchEvent, ...: not objects one applies
                 self.by_gvk.setdefault((api_version, kind), name)
                 self.kinds.setdefault(kind, set()).add(api_version)
+        # The API groups kube-apiserver itself serves ("" is the core group): any other group,
+        # `*.k8s.io` ones too (Gateway API, snapshots, metrics), belongs to a custom resource.
+        self.groups: set[str] = {gv.split("/")[0] if "/" in gv else "" for gvs in self.kinds.values() for gv in gvs}
 
     def _closure(self, roots: list[str]) -> dict[str, Any]:
         seen: set[str] = set()

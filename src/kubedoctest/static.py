@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import apis, object_formats
+from . import apis, fragments, object_formats
 from .crd import CRD_API, CustomResources
 from .model import Finding, Manifest, Snippet
 from .schema import SchemaError, Validator, VersionSchemas, schemas
@@ -23,6 +23,28 @@ class StaticOutcome:
     checked: list[Manifest] = field(default_factory=list)  # the objects that were checked (and may go live)
     tool_configs: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
+    fragment: list[str] = field(default_factory=list)  # why the snippet is only part of an object
+
+
+# Kinds that every API server rejects without a spec (the schemas of some versions do not say so)
+SPEC_REQUIRED = frozenset(
+    {
+        ("v1", "Pod"),
+        ("v1", "Service"),
+        ("v1", "PersistentVolume"),
+        ("v1", "PersistentVolumeClaim"),
+        ("v1", "ReplicationController"),
+        ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"),
+        ("apps/v1", "DaemonSet"),
+        ("apps/v1", "ReplicaSet"),
+        ("batch/v1", "Job"),
+        ("batch/v1", "CronJob"),
+        ("networking.k8s.io/v1", "Ingress"),
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    }
+)
+_META_KEYS = ("name", "namespace", "labels", "annotations", "generateName")
 
 
 def dotted(path: tuple[str | int, ...]) -> str:
@@ -51,45 +73,82 @@ class StaticChecker:
             self._validators[version] = self._schemas[version].validator(self._gvks)
         return self._validators[version]
 
-    def check(self, snippet: Snippet, manifests: list[Manifest]) -> StaticOutcome:
+    def check(self, snippet: Snippet, manifests: list[Manifest], elided: bool = False) -> StaticOutcome:
         out = StaticOutcome()
         out.versions = [v for v in self.versions if snippet.directives.matches(v)]
         merged: dict[tuple[str, str, str | None, str | None, str], list[str]] = {}
+        reasons: dict[str, None] = {"elided": None} if elided else {}
         for manifest in manifests:
             tool = apis.tool_config(manifest.obj)
             if tool:
                 out.tool_configs.append(f"{manifest.describe()}: {tool}")
                 continue
+            if not self.checkable(manifest, out.versions):
+                out.skipped_objects.append(f"{manifest.describe()}: {self.custom_reason(manifest)}")
+                continue
+            named = bool(manifest.name)
+            if not named:
+                reasons["patch: no metadata.name"] = None
+            strong = fragments.placeholders(manifest.obj, strong_only=True)
+            for held in strong.values():
+                reasons[f"placeholder {held}"] = None
+            marked = fragments.placeholders(manifest.obj)
+            partial = elided or not named  # a part of an object: what it leaves out is not checked
+            excuse = Excuse(marked, partial, reasons)
             for path, message, hint in object_formats.problems(manifest):
-                self._add(merged, snippet, manifest, path, message, hint, "*")
-            if not manifest.name:
-                self._add(
-                    merged,
-                    snippet,
-                    manifest,
-                    ("metadata",),
-                    "metadata.name is missing",
-                    "give the object a name",
-                    "*",
-                )
-            skip_reason = None
+                if not excuse(path, message):
+                    self._add(merged, snippet, manifest, path, message, hint, "*")
+            self._structure(merged, snippet, manifest, partial)
             for version in out.versions:
-                reason = self._check_one(merged, snippet, manifest, version)
-                skip_reason = skip_reason or reason
-            if skip_reason:
-                out.skipped_objects.append(f"{manifest.describe()}: {skip_reason}")
-            else:
-                out.checked.append(manifest)
+                self._check_one(merged, snippet, manifest, version, excuse)
+            out.checked.append(manifest)
         for (where, message, path, hint, severity), versions in merged.items():
             version = None if versions == ["*"] else _versions_text(versions, out.versions)
             out.findings.append(Finding(where, message, severity, version, path, hint))
+        out.fragment = list(reasons)
         return out
+
+    def checkable(self, manifest: Manifest, versions: list[str]) -> bool:
+        """Whether there is a schema to check the object against (built-in, removed, or a CRD), or
+        a mistake to report (a built-in group that does not serve the kind, a misspelled group)."""
+        return self.custom_reason(manifest, versions) is None
+
+    def custom_reason(self, manifest: Manifest, versions: list[str] | None = None) -> str | None:
+        """Why a custom resource is not checked (no CustomResourceDefinition), or None."""
+        api_version, kind = manifest.api_version, manifest.kind
+        group = api_version.split("/")[0] if "/" in api_version else ""
+        for version in versions if versions is not None else self.versions:
+            vs = self._schemas[version]
+            if group in vs.groups or apis.removal(api_version, kind, version) or self.crds.knows(api_version, kind):
+                return None
+            if _near_builtin(vs, api_version, kind) or apis.near_tool_group(group):
+                return None
+        return f"custom resource {api_version} {kind}: no CustomResourceDefinition for it (give one with --crd)"
+
+    def _structure(self, merged, snippet: Snippet, manifest: Manifest, partial: bool) -> None:
+        """Mistakes of shape every API server rejects, whatever its version's schema says."""
+        obj = manifest.obj
+        meta = obj.get("metadata")
+        stray = [k for k in _META_KEYS if k in obj]
+        if stray and not meta:
+            self._add(
+                merged,
+                snippet,
+                manifest,
+                (stray[0],),
+                f"{', '.join(stray)} at the top level and metadata empty: the lines lost their indentation",
+                f"indent {stray[0]}: under metadata:",
+                "*",
+            )
+        if not partial and (manifest.api_version, manifest.kind) in SPEC_REQUIRED and "spec" not in obj:
+            message = f"missing required field 'spec': every API server rejects a {manifest.kind} without one"
+            self._add(merged, snippet, manifest, (), message, "add the spec", "*")
 
     def _add(self, merged, snippet, manifest, path, message, hint, version, severity="error") -> None:
         where = snippet.where(manifest.line_of(path))
         merged.setdefault((where, message, dotted(path), hint, severity), []).append(version)
 
-    def _check_one(self, merged, snippet: Snippet, manifest: Manifest, version: str) -> str | None:
+    def _check_one(self, merged, snippet: Snippet, manifest: Manifest, version: str, excuse: Excuse) -> None:
         api_version, kind = manifest.api_version, manifest.kind
         vs = self._schemas[version]
         warn = apis.deprecation(api_version, kind, version)
@@ -99,8 +158,11 @@ class StaticChecker:
             for error in self.validator(version).errors(manifest.obj):
                 known = _known_fields(vs, vs.definition_at(api_version, kind, error.path))
                 for message, hint, path in _explain(error, known):
-                    self._add(merged, snippet, manifest, path, message, hint, version)
-            return None
+                    if tuple(path) == () and message == "missing required field 'spec'":
+                        continue  # said once for every version (SPEC_REQUIRED), or not at all for a part
+                    if not excuse(path, message):
+                        self._add(merged, snippet, manifest, path, message, hint, version)
+            return
         removed = apis.removal(api_version, kind, version)
         if removed:
             self._add(
@@ -112,16 +174,18 @@ class StaticChecker:
                 f"change apiVersion to {removed.replacement} and adapt the fields that changed",
                 version,
             )
-            return None
+            return
         if self.crds.knows(api_version, kind):
             for error in self.crds.errors(manifest):
                 known = self.crds.fields_at(api_version, kind, error.path)
                 for message, hint, path in _explain(error, known):
                     hint = hint or "follow the CustomResourceDefinition's schema"
-                    self._add(merged, snippet, manifest, path, message, hint, version)
-            return None
+                    if not excuse(path, message):
+                        self._add(merged, snippet, manifest, path, message, hint, version)
+            return
+        group = api_version.split("/")[0] if "/" in api_version else ""
         served = sorted(vs.kinds.get(kind, set()))
-        if served:
+        if served and group in vs.groups:
             self._add(
                 merged,
                 snippet,
@@ -131,9 +195,8 @@ class StaticChecker:
                 f"use apiVersion {' or '.join(served)}",
                 version,
             )
-            return None
-        group = api_version.split("/")[0] if "/" in api_version else ""
-        if "." in group and not group.endswith(".k8s.io"):
+            return
+        if group not in vs.groups:
             near = _near_builtin(vs, api_version, kind) or apis.near_tool_group(group)
             if near:
                 self._add(
@@ -145,8 +208,7 @@ class StaticChecker:
                     f"did you mean {near}?",
                     version,
                 )
-                return None
-            return f"custom resource {api_version} {kind}: no CustomResourceDefinition for it in the checked docs"
+            return  # a custom resource with a CRD for another version only: checked there
         close = difflib.get_close_matches(kind, list(vs.kinds), n=1)
         hint = (
             f"did you mean kind {close[0]!r} ({', '.join(sorted(vs.kinds[close[0]]))})?"
@@ -162,7 +224,24 @@ class StaticChecker:
             hint,
             version,
         )
-        return None
+
+
+class Excuse:
+    """Whether a finding is not a mistake of a fragment: a placeholder's value or key (a
+    `<secret-name>` is no DNS name), or a required field a part of an object leaves out. Each
+    excused finding makes the snippet's fragment reasons say why."""
+
+    def __init__(self, marked: dict[tuple, str], partial: bool, reasons: dict[str, None]):
+        self.marked = marked
+        self.partial = partial
+        self.reasons = reasons
+
+    def __call__(self, path: tuple, message: str) -> bool:
+        held = fragments.under(tuple(path), self.marked)
+        if held is not None:
+            self.reasons[f"placeholder {held}"] = None
+            return True
+        return self.partial and (message.startswith("missing required field") or "has no value" in message)
 
 
 def _near_builtin(vs: VersionSchemas, api_version: str, kind: str) -> str | None:

@@ -205,8 +205,8 @@ def test_format_errors_list_documents_and_misspelled_groups_fail_at_their_page_l
     assert as_list.status == Status.FAILED and "is a YAML list of Kubernetes objects" in as_list.messages[0]
     assert "separate the objects with --- lines" in as_list.messages[0]
     assert ingress.status == Status.FAILED
-    assert "apiVersion 'networking.k8s.oi/v1' does not serve Ingress" in ingress.messages[0]
-    assert "fix: use apiVersion networking.k8s.io/v1" in ingress.messages[0]
+    assert "unknown apiVersion 'networking.k8s.oi/v1' with kind 'Ingress'" in ingress.messages[0]
+    assert "did you mean apiVersion 'networking.k8s.io/v1' with kind 'Ingress'?" in ingress.messages[0]
     assert both.status == Status.FAILED
     assert "did you mean apiVersion 'networking.k8s.io/v1' with kind 'Ingress'?" in both.messages[0]
     assert tool_typo.status == Status.FAILED

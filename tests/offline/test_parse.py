@@ -137,7 +137,10 @@ def test_a_duplicate_key_in_a_list_item_is_reported_at_its_page_line():
         ("apiVersion: v1\nmetadata:\n  name: a", "p.md:11: document 1 has apiVersion but no kind"),
         ("kind: Pod\nmetadata:\n  name: a", "p.md:11: document 1 has kind but no apiVersion"),
         ("a: 1\n---\nkind: Pod\nmetadata:\n  name: a", "p.md:13: document 2 has kind but no apiVersion"),
-        ("apiVersion: v1\nKind: Secret\nmetadata:\n  name: a", "p.md:12: document 1 has apiVersion but no kind ('Kind'"),
+        (
+            "apiVersion: v1\nKind: Secret\nmetadata:\n  name: a",
+            "p.md:12: document 1 has apiVersion but no kind ('Kind'",
+        ),
     ],
 )
 def test_a_named_object_with_only_one_of_apiversion_and_kind_is_an_error(text, message):

@@ -139,7 +139,7 @@ def test_a_custom_resource_without_its_crd_is_skipped_with_the_reason(good):
     assert (r.status, r.stage) == (Status.SKIPPED, "static")
     assert [f.message for f in r.findings] == [
         "not checked: Certificate/example: custom resource cert-manager.io/v1 Certificate: "
-        "no CustomResourceDefinition for it in the checked docs"
+        "no CustomResourceDefinition for it (give one with --crd)"
     ]
 
 
@@ -200,9 +200,35 @@ def test_two_unknown_fields_are_two_findings_each_at_its_own_line():
     ]
 
 
-def test_an_object_without_a_name_is_an_error_on_every_version():
-    out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata: {}", versions=("1.31", "1.35"))
-    assert [(f.where, f.message, f.version) for f in out.findings] == [("p.md:4", "metadata.name is missing", None)]
+def test_an_object_without_a_name_is_a_patch_fragment_checked_for_what_is_there():
+    out = checked(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\nspec:\n  replicas: 3", versions=("1.35", "1.37")
+    )
+    assert (out.findings, out.fragment) == ([], ["patch: no metadata.name"])
+    out = checked("apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\nspec:\n  replicas: three")
+    assert [f.message.split(" is not")[0] for f in out.findings] == ['spec.replicas: "three"']
+
+
+def test_a_placeholder_value_is_no_format_error_but_makes_a_fragment():
+    out = checked("apiVersion: v1\nkind: Secret\nmetadata:\n  name: <secret-name>\n  namespace: ${NS}\ntype: Opaque")
+    assert out.findings == [] and out.fragment == ["placeholder <secret-name>", "placeholder ${NS}"]
+
+
+def test_a_workload_without_a_spec_fails_on_every_version_alike():
+    for kind, gv in (("Deployment", "apps/v1"), ("Pod", "v1")):
+        out = checked(f"apiVersion: {gv}\nkind: {kind}\nmetadata:\n  name: a", versions=("1.35", "1.37"))
+        assert [(f.message.split(":")[0], f.version) for f in out.findings] == [("missing required field 'spec'", None)]
+
+
+def test_a_group_kube_apiserver_does_not_serve_is_a_custom_resource_even_under_k8s_io():
+    for gv, kind in (("gateway.networking.k8s.io/v1", "HTTPRoute"), ("snapshot.storage.k8s.io/v1", "VolumeSnapshot")):
+        out = checked(f"apiVersion: {gv}\nkind: {kind}\nmetadata:\n  name: a\nspec: {{}}")
+        assert out.findings == [] and "no CustomResourceDefinition" in out.skipped_objects[0]
+
+
+def test_metadata_fields_that_lost_their_indentation_are_named():
+    out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata:\nname: a\nannotations:\n  b: c")
+    assert any("lost their indentation" in f.message for f in out.findings)
 
 
 def test_an_unknown_kind_suggests_the_closest_known_one():
