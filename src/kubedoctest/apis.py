@@ -204,10 +204,19 @@ TOOL_GROUPS = {
 }
 
 
+# Kinds of other groups that a tool reads from a file and no API server serves
+TOOL_KINDS = {
+    ("argoproj.io/v1alpha1", "ConfigManagementPlugin"): "an Argo CD config management plugin file (plugin.yaml)",
+    ("kustomize.config.k8s.io/v1alpha1", "Component"): "a kustomize component",
+}
+
+
 def tool_config(obj: dict) -> str | None:
     """What tool reads this object, or None when it is meant for an API server."""
     api_version = str(obj.get("apiVersion", ""))
     kind = obj.get("kind")
+    if (api_version, kind) in TOOL_KINDS:
+        return TOOL_KINDS[(api_version, kind)]
     group = api_version.split("/")[0] if "/" in api_version else ""
     if group in TOOL_GROUPS and TOOL_GROUPS[group]:
         return TOOL_GROUPS[group]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import runner
+from . import baseline, crd_files, runner
 from .collect import pages
 from .config import Settings
 from .model import InputError, Prepared, Result, Status
@@ -27,7 +27,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(r.status == Status.FAILED for r in self.results) else 0
+        return 1 if any(r.status == Status.FAILED and not r.known for r in self.results) else 0
 
 
 def shard_pages(all_pages: list[str], shard: tuple[int, int] | None) -> set[str]:
@@ -58,6 +58,8 @@ class Pipeline(AbstractContextManager["Pipeline"]):
         if not self.pages:
             k, n = settings.shard or (1, 1)
             raise InputError(f"shard {k}/{n} has no pages: there are {len(set(page_list))}; use fewer shards")
+        self.crds, self.crd_problems = crd_files.load(settings.crds)
+        self.known = baseline.read(settings.baseline) if settings.baseline is not None else None
         self._offline: runner.Offline | None = None
         self._session: Any = None
         self._opened = False
@@ -114,12 +116,17 @@ class Pipeline(AbstractContextManager["Pipeline"]):
     def run(self, select: Callable[[str], bool] | None = None) -> list[Result]:
         """Results of the selected snippet ids of the shard (all of the shard by default)."""
         if self._offline is None:
-            self._offline = runner.Offline(self.snippets, self.errors, self.versions)
+            self._offline = runner.Offline(
+                self.snippets, self.errors, self.versions, self.settings.fragments, self.crds
+            )
         in_shard = {i for i, _, _ in self.ids()}
         prepared = self._offline.prepare(lambda i: i in in_shard and (select is None or select(i)))
         live = self._live()
         results = runner.without_cluster(prepared) if live is None else live.run(prepared)
-        return [_complete(p, r) for p, r in zip(prepared, results, strict=True)]
+        done = [_complete(p, r) for p, r in zip(prepared, results, strict=True)]
+        if self.known is not None:
+            baseline.apply(self.known, done)
+        return done
 
     def run_block(self) -> dict[str, Any]:
         """The `run` block of the results file (see CONTRACTS.md and README "JSON")."""
@@ -142,8 +149,16 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f" ({self._session.describe()})"
         if self._session is not None and self.settings.runbook_kubectl != "cluster":
             text += f"; runbook steps with kubectl {self._session.runbook_kubectl_version}"
+        if self.settings.crds:
+            text += f"; {len(self.crds)} CRDs from {', '.join(str(p) for p in self.settings.crds)}"
+        if self.settings.fragments != "check":
+            text += f"; fragments = {self.settings.fragments}"
+        if self.known is not None:
+            text += f"; baseline {self.settings.baseline}"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
+        for problem in self.crd_problems:
+            text += f"\nkubedoctest: warning: CRD file {problem}"
         if self._session is not None:
             for note in getattr(getattr(self._session, "provider", None), "notes", None) or []:
                 text += f"\nkubedoctest: {note}"
@@ -173,6 +188,11 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
         report = Report(results, pipeline.run_block(), pipeline.header())
     if settings.results is not None:
         write_results(settings.results, report)
+    if settings.write_baseline is not None:
+        count = baseline.write(settings.write_baseline, report.results)
+        log(f"kubedoctest: wrote {count} failures to the baseline {settings.write_baseline}")
+        for r in report.results:
+            r.known = r.known or r.status == Status.FAILED  # recorded now: the run that writes it passes
     return report
 
 

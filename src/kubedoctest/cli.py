@@ -35,7 +35,29 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--cluster", choices=CLUSTERS, default=None, help=f"where to apply snippets (default: {DEFAULT_CLUSTER})"
     )
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text, json, or github (workflow commands: each finding on its pull request line)",
+    )
+    c.add_argument(
+        "--crd",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a CustomResourceDefinition file or a folder of them, to check custom resources (repeatable)",
+    )
+    c.add_argument(
+        "--fragments",
+        default=None,
+        metavar="MODE",
+        help="check (what is there, the default), skip, or fail: what becomes of a snippet that is part of an object",
+    )
+    c.add_argument("--baseline", default=None, metavar="PATH", help="known failures: listed, not failing the run")
+    c.add_argument(
+        "--write-baseline", default=None, metavar="PATH", help="record this run's failures as the baseline at PATH"
+    )
     c.add_argument(
         "--mkdocs-config",
         type=Path,
@@ -111,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one line, as input errors do
-        self.exit(2, f"kubedoctest: {message} (see kubedoctest {self.prog.split()[-1]} --help)\n")
+        self.exit(2, f"kubedoctest: {message} (see {self.prog} --help)\n")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -124,6 +146,10 @@ def _check(args: argparse.Namespace) -> int:
         "shard": args.shard,
         "runbook_kubectl": args.runbook_kubectl,
         "results": args.results,
+        "fragments": args.fragments,
+        "crds": args.crd,
+        "baseline": args.baseline,
+        "write_baseline": args.write_baseline,
         "mkdocs_config": args.mkdocs_config,
         "kubeconfig": args.kubeconfig,
         "context": args.context,
@@ -134,6 +160,8 @@ def _check(args: argparse.Namespace) -> int:
     result = check(settings, log=lambda m: print(m, file=sys.stderr))
     if args.format == "json":
         print(report.to_json(result.results, run=result.run))
+    elif args.format == "github":
+        print(report.to_github(result.results))
     else:
         print(report.to_text(result.results, verbose=args.verbose, header=result.header))
     return result.exit_code

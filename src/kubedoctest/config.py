@@ -78,7 +78,9 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         restrict_base_path=bool(options.get("restrict_base_path", True)),
         dedent_subsections=bool(options.get("dedent_subsections", False)),
         display_root=display_root,
-        project_root=root,
+        # a mkdocs.yml in a subfolder (`hack/api-docs/mkdocs.yml`, docs_dir: ../../docs) belongs to
+        # the project kubedoctest runs in
+        project_root=Path.cwd() if root.resolve().is_relative_to(Path.cwd().resolve()) else root,
         macros_dirs=macros_dirs,
         markdown_include_base=markdown_include,
     )
@@ -123,7 +125,19 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_JOBS = 4
 MAX_TIMEOUT = 3600.0
 MAX_JOBS = 64
-FILE_KEYS = ("paths", "k8s-versions", "cluster", "timeout", "jobs", "results", "runbook-kubectl")
+FILE_KEYS = (
+    "paths",
+    "k8s-versions",
+    "cluster",
+    "timeout",
+    "jobs",
+    "results",
+    "runbook-kubectl",
+    "fragments",
+    "crds",
+    "baseline",
+)
+FRAGMENTS = ("check", "skip", "fail")
 
 
 @dataclass
@@ -143,6 +157,10 @@ class Settings:
     allow_existing_cluster: bool | str = False  # True, or the context name it confirms
     allow_cluster_scoped: bool = False
     runbook_kubectl: str = "cluster"  # cluster | oldest | X.Y.Z: the kubectl runbook steps run with
+    fragments: str = "check"  # check | skip | fail: what becomes of a snippet that is part of an object
+    crds: list[Path] = field(default_factory=list)  # CRD files or folders outside the docs
+    baseline: Path | None = None  # known failures: listed, not failing the run
+    write_baseline: Path | None = None  # record this run's failures there (CLI)
 
 
 def _problem(key: str, expects: str, value: Any) -> InputError:
@@ -207,6 +225,22 @@ def _runbook_kubectl(key: str, value: Any) -> str:
     raise _problem(key, "cluster (the cluster's own kubectl), oldest (one minor below it) or a version X.Y.Z", value)
 
 
+def _fragments(key: str, value: Any) -> str:
+    if value not in FRAGMENTS:
+        raise _problem(key, f"one of {', '.join(FRAGMENTS)}", value)
+    return str(value)
+
+
+def _crds(key: str, value: Any) -> list[str]:
+    return _paths(key, value)
+
+
+def _file(key: str, value: Any) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise _problem(key, "the path of a JSON file", value)
+    return Path(value)
+
+
 def parse_shard(key: str, value: Any) -> tuple[int, int]:
     text = str(value).strip()
     k, sep, n = text.partition("/")
@@ -219,6 +253,7 @@ def parse_shard(key: str, value: Any) -> tuple[int, int]:
 _CHECKS = {"paths": _paths, "k8s-versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
 _CHECKS["results"] = _results
 _CHECKS["runbook-kubectl"] = _runbook_kubectl
+_CHECKS |= {"fragments": _fragments, "crds": _crds, "baseline": _file}
 
 
 def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -250,6 +285,10 @@ def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:
         out["paths"] = [_relative(root / p) for p in out["paths"]]
     if "results" in out:
         out["results"] = root / out["results"]
+    if "baseline" in out:
+        out["baseline"] = root / out["baseline"]
+    if "crds" in out:
+        out["crds"] = [root / p for p in out["crds"]]
     return pyproject, out
 
 
@@ -267,8 +306,15 @@ def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
     _, section = read_section(start)
     flags = {"paths": "PATH", "k8s_versions": "--k8s-version", "cluster": "--cluster", "timeout": "--timeout"}
     flags |= {"jobs": "--jobs", "results": "--results", "shard": "--shard", "runbook_kubectl": "--runbook-kubectl"}
+    flags |= {
+        "fragments": "--fragments",
+        "crds": "--crd",
+        "baseline": "--baseline",
+        "write_baseline": "--write-baseline",
+    }
     checks = {"paths": _paths, "k8s_versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
     checks |= {"results": _results, "shard": parse_shard, "runbook_kubectl": _runbook_kubectl}
+    checks |= {"fragments": _fragments, "crds": _crds, "baseline": _file, "write_baseline": _file}
     values: dict[str, Any] = {}
     for name, check in checks.items():
         if name in given:
@@ -280,6 +326,8 @@ def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
             values[name] = given[name]
     if "mkdocs_config" in values:
         values["mkdocs_config"] = Path(values["mkdocs_config"])
+    if "crds" in values:
+        values["crds"] = [Path(p) for p in values["crds"]]
     return Settings(**values)
 
 

@@ -32,7 +32,11 @@ ELISION_COMMENT = re.compile(
 # `key: ...` : the value left out
 ELIDED_VALUE = re.compile(rf"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:)\s+{_MARK}\s*(?:#.*)?$")
 # `key: ****` (YAML would read `*` as an alias)
-STARS_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?(?:[^\s#][^#]*?:\s+)?)(?P<stars>\*{3,})\s*$")
+STARS_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?(?:[^\s#][^#]*?:\s+)?)(?P<stars>\*{3,})\s*(?P<comment>#.*)?$")
+# `key: [PROJECT_ID]@x.com` : a bracketed placeholder YAML would read as the start of a list
+BRACKETED_VALUE = re.compile(
+    r"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:\s+)(?P<value>\[[A-Z][A-Z0-9_]*\]\S*)\s*(?P<comment>#.*)?$"
+)
 
 # Placeholders a reader must replace: a one-line value holding one is never a whole object
 STRONG = re.compile(
@@ -40,11 +44,13 @@ STRONG = re.compile(
     r"|\$\{[^}\n]+\}"  # ${VAR}
     r"|@[A-Z][A-Z0-9_]*@"  # @VAR@
     r"|\b(?:REPLACE|CHANGE)[-_]?ME\b|\bCHANGEME\b|\bYOUR[-_][A-Z0-9_-]+"
-    r"|^\*{3,}$"
+    r"|^\*{3,}$|\[[A-Z][A-Z0-9_]*\]"
 )
 # Placeholders that may also be meant as they are (`$(VAR)` is Kubernetes' own expansion, `{{ }}`
 # a template the object's controller renders): they only excuse an error in their value
-WEAK = re.compile(r"\$\([A-Za-z_][^)\n]*\)|\$[A-Z][A-Z0-9_]{2,}\b|\{\{.*?\}\}|\[\[.*?\]\]|\bREDACTED\b|^x{4,}$|^X{3,}$")
+WEAK = re.compile(
+    r"^\.{2,}[^.]*\.{2,}$|\$\([A-Za-z_][^)\n]*\)|\$[A-Z][A-Z0-9_]{2,}\b|\{\{.*?\}\}|\[\[.*?\]\]|\bREDACTED\b|^x{4,}$|^X{3,}$"
+)
 
 
 # Template syntax that is not YAML until a tool renders it (Helm, Go templates, Jinja)
@@ -84,9 +90,10 @@ def prepare(text: str) -> Prepared:
         if m:
             elided.append(number)
             line = m.group("key")
-        stars = STARS_VALUE.match(line)
-        if stars:
-            line = f'{stars.group("key")}"{stars.group("stars")}"'
+        for pattern, group in ((STARS_VALUE, "stars"), (BRACKETED_VALUE, "value")):
+            found = pattern.match(line)
+            if found:
+                line = f'{found.group("key")}"{found.group(group)}" {found.group("comment") or ""}'.rstrip()
         out.append(line)
     return Prepared("\n".join(out), elided, template)
 
@@ -104,7 +111,10 @@ def placeholder(value: Any, strong_only: bool = False) -> str | None:
     if not isinstance(value, str) or "\n" in value.strip():
         return None
     text = value.strip()
-    m = STRONG.search(text) or (None if strong_only else WEAK.search(text))
+    m = STRONG.search(text)
+    if m and m.group(0).startswith("<") and ("</" in text or "/>" in text):
+        m = None  # HTML (`<h1>hi</h1>`), not a placeholder
+    m = m or (None if strong_only else WEAK.search(text))
     return m.group(0) if m else None
 
 
@@ -125,6 +135,14 @@ def placeholders(obj: Any, strong_only: bool = False, path: tuple = ()) -> dict[
         if held:
             found[path] = held
     return found
+
+
+def inside(path: tuple, marked: dict[tuple, str]) -> str | None:
+    """An elision held somewhere inside the value at a field path (`["...snip..."]`), or None."""
+    for p, held in marked.items():
+        if p[: len(path)] == path and len(p) > len(path) and held.startswith(".."):
+            return held
+    return None
 
 
 def under(path: tuple, marked: dict[tuple, str]) -> str | None:

@@ -77,6 +77,7 @@ class _Walker:
         self.rebuilt = 0
         self.line_map = _line_map(snippet.text)
         self.duplicates: list[Finding] = []  # reported only for a document that is a Kubernetes object
+        self.alternatives = False
 
     def at(self, yaml_line: int) -> int:
         """The 0-based snippet line of a 0-based YAML line."""
@@ -156,6 +157,9 @@ class _Walker:
                 continue
             key = _json_key(key)
             line = self.at(key_node.start_mark.line)
+            if key in seen and _alternative(self.snippet.text, seen[key], line):
+                self.alternatives = True  # `# Or` between them: the page shows one or the other
+                continue
             if key in seen:
                 dotted = ".".join(str(p) for p in (*path, key))
                 self.error(
@@ -240,12 +244,19 @@ def parse(snippet: Snippet) -> Parsed:
     text_lines = text.split("\n")
 
     def done() -> Parsed:
+        if walker.alternatives:
+            partial.append("alternatives: the same key written once per option")
         return Parsed(manifests, others, walker.findings, bool(prepared.elided), prepared.template, partial)
 
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as e:
         e = _python_error(text) or e
+        mark = getattr(e, "problem_mark", None)
+        near = mark is not None and any(0 < mark.line - n <= 3 for n in prepared.elided)
+        if prepared.elided and (near or not re.search(r"^\s*(apiVersion|kind):", text, re.M)):
+            partial.append("elided: not YAML on its own around the elision")  # an excerpt cut around it
+            return done()
         line, problem = _describe_yaml_error(e, text)
         if not isinstance(e, yaml.reader.ReaderError):
             line = walker.at(line)
@@ -301,7 +312,7 @@ def parse(snippet: Snippet) -> Parsed:
         if not (isinstance(obj, dict) and "apiVersion" in obj and "kind" in obj):
             # not an object: the same key written twice is alternatives side by side, not a mistake
             walker.findings = [f for f in walker.findings if all(f is not d for d in walker.duplicates)]
-        if isinstance(obj, list) and any(isinstance(i, dict) and ("apiVersion" in i or "kind" in i) for i in obj):
+        if isinstance(obj, list) and any(isinstance(i, dict) and "apiVersion" in i and "kind" in i for i in obj):
             walker.error(
                 start,
                 f"document {index + 1} is a YAML list of Kubernetes objects; kubectl reads one object per document",
@@ -336,6 +347,14 @@ def parse(snippet: Snippet) -> Parsed:
             continue
         manifests.append(Manifest(obj, lines, start, index))
     return done()
+
+
+_OR = re.compile(r"^\s*#+\s*(?:or\b|alternatively\b|another (?:way|option)|option \d|instead\b)", re.I)
+
+
+def _alternative(text: str, first: int, second: int) -> bool:
+    """Whether a comment between two lines offers the second as an alternative to the first."""
+    return any(_OR.match(line) for line in text.split("\n")[first + 1 : second])
 
 
 def _named(obj: dict[str, Any]) -> bool:

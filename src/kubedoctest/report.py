@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -104,3 +105,36 @@ def to_text(results: list[Result], verbose: bool = False, header: str | None = N
         tail += f"; {s['image_unavailable']} with an image not available here"
     lines.append(tail)
     return "\n".join(lines)
+
+
+_WHERE = re.compile(r"^(?P<page>.+?):(?P<line>[0-9]+)(?: \((?P<file>.+?):(?P<file_line>[0-9]+)\))?$")
+
+
+def to_github(results: list[Result]) -> str:
+    """GitHub workflow commands: each failure's findings as `::error file=...,line=...::`, so a
+    pull request shows them on its lines; known failures of the baseline as notices; then the summary."""
+    lines = []
+    for r in results:
+        if r.status != Status.FAILED:
+            continue
+        level = "notice" if r.known else "error"
+        for f in r.findings:
+            if f.severity == "info":
+                continue
+            m = _WHERE.match(f.where)
+            page, line = (m.group("page"), m.group("line")) if m else (r.snippet.page, str(r.snippet.line))
+            text = f.render().split(": ", 1)[1] if ": " in f.render() else f.render()
+            kind = level if f.severity == "error" else "warning"
+            title = "kubedoctest (known, in the baseline)" if r.known else "kubedoctest"
+            lines.append(f"::{kind} file={_escape_property(page)},line={line},title={title}::{_escape_data(text)}")
+    s = summary(results)
+    lines.append(f"kubedoctest: {s['passed']} passed, {s['failed'] - s.get('known', 0)} failed, {s['skipped']} skipped")
+    return "\n".join(lines)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -150,7 +150,7 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
         return Prepared(s, [], Result(s, Status.FAILED, "static", findings, k8s_versions=outcome.versions))
     if not outcome.checked:
         return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
-    if outcome.fragment:
+    if outcome.fragment or p.partial:
         findings.append(_fragment_note(s, [*outcome.fragment, *p.partial]))
         return Prepared(s, [], Result(s, Status.FRAGMENT, "static", findings, k8s_versions=outcome.versions))
     return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings, k8s_versions=outcome.versions))

@@ -85,6 +85,7 @@ class StaticChecker:
                 continue
             if not self.checkable(manifest, out.versions):
                 out.skipped_objects.append(f"{manifest.describe()}: {self.custom_reason(manifest)}")
+                self._metadata_only(merged, snippet, manifest, reasons)
                 continue
             named = bool(manifest.name)
             if not named:
@@ -94,10 +95,11 @@ class StaticChecker:
                 reasons[f"placeholder {held}"] = None
             marked = fragments.placeholders(manifest.obj)
             partial = elided or not named  # a part of an object: what it leaves out is not checked
-            excuse = Excuse(marked, partial, reasons)
+            excuse = Excuse(marked, partial, reasons, manifest.obj)
             for path, message, hint in object_formats.problems(manifest):
                 if not excuse(path, message):
                     self._add(merged, snippet, manifest, path, message, hint, "*")
+            self.excuse_reasons = reasons
             self._structure(merged, snippet, manifest, partial)
             for version in out.versions:
                 self._check_one(merged, snippet, manifest, version, excuse)
@@ -123,7 +125,20 @@ class StaticChecker:
                 return None
             if _near_builtin(vs, api_version, kind) or apis.near_tool_group(group):
                 return None
-        return f"custom resource {api_version} {kind}: no CustomResourceDefinition for it (give one with --crd)"
+        return (
+            f"custom resource {api_version} {kind}: no CustomResourceDefinition for it (give one with --crd); "
+            "only its metadata checked"
+        )
+
+    def _metadata_only(self, merged, snippet: Snippet, manifest: Manifest, reasons: dict[str, None]) -> None:
+        """A custom resource without its CRD: only what every API server checks of any object, its
+        metadata (name and namespace formats, keys that lost their indentation under it)."""
+        excuse = Excuse(fragments.placeholders(manifest.obj), True, reasons)
+        for path, message, hint in object_formats.problems(manifest):
+            if tuple(path[:2]) in (("metadata", "name"), ("metadata", "namespace")) and not excuse(path, message):
+                self._add(merged, snippet, manifest, path, message, hint, "*")
+        self.excuse_reasons = reasons
+        self._structure(merged, snippet, manifest, True)
 
     def _structure(self, merged, snippet: Snippet, manifest: Manifest, partial: bool) -> None:
         """Mistakes of shape every API server rejects, whatever its version's schema says."""
@@ -140,9 +155,9 @@ class StaticChecker:
                 f"indent {stray[0]}: under metadata:",
                 "*",
             )
-        if not partial and (manifest.api_version, manifest.kind) in SPEC_REQUIRED and "spec" not in obj:
-            message = f"missing required field 'spec': every API server rejects a {manifest.kind} without one"
-            self._add(merged, snippet, manifest, (), message, "add the spec", "*")
+        if (manifest.api_version, manifest.kind) in SPEC_REQUIRED and "spec" not in obj:
+            # every API server rejects it, whatever its version's schema says: a part, on every version
+            self.excuse_reasons["partial: no spec"] = None
 
     def _add(self, merged, snippet, manifest, path, message, hint, version, severity="error") -> None:
         where = snippet.where(manifest.line_of(path))
@@ -231,17 +246,36 @@ class Excuse:
     `<secret-name>` is no DNS name), or a required field a part of an object leaves out. Each
     excused finding makes the snippet's fragment reasons say why."""
 
-    def __init__(self, marked: dict[tuple, str], partial: bool, reasons: dict[str, None]):
+    def __init__(self, marked: dict[tuple, str], partial: bool, reasons: dict[str, None], obj: object = None):
         self.marked = marked
         self.partial = partial
         self.reasons = reasons
+        self.excerpt = _imageless(obj)  # containers without an image: the page shows only a part
 
     def __call__(self, path: tuple, message: str) -> bool:
-        held = fragments.under(tuple(path), self.marked)
+        held = fragments.under(tuple(path), self.marked) or fragments.inside(tuple(path), self.marked)
         if held is not None:
             self.reasons[f"placeholder {held}"] = None
             return True
-        return self.partial and (message.startswith("missing required field") or "has no value" in message)
+        if message.startswith("missing required field") and (self.partial or self.excerpt):
+            # an excerpt shows what it is about: a partial object, counted and reported as a fragment
+            self.reasons[f"partial: no {message.split(chr(39))[1]}"] = None
+            return True
+        return self.partial and "has no value" in message
+
+
+def _imageless(obj: object) -> bool:
+    """Whether an object has a container without an image (an excerpt showing only its env, say)."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key in ("containers", "initContainers") and isinstance(value, list):
+                if any(isinstance(c, dict) and "image" not in c for c in value):
+                    return True
+            if _imageless(value):
+                return True
+    elif isinstance(obj, list):
+        return any(_imageless(v) for v in obj)
+    return False
 
 
 def _near_builtin(vs: VersionSchemas, api_version: str, kind: str) -> str | None:

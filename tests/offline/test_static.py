@@ -139,7 +139,7 @@ def test_a_custom_resource_without_its_crd_is_skipped_with_the_reason(good):
     assert (r.status, r.stage) == (Status.SKIPPED, "static")
     assert [f.message for f in r.findings] == [
         "not checked: Certificate/example: custom resource cert-manager.io/v1 Certificate: "
-        "no CustomResourceDefinition for it (give one with --crd)"
+        "no CustomResourceDefinition for it (give one with --crd); only its metadata checked"
     ]
 
 
@@ -204,7 +204,8 @@ def test_an_object_without_a_name_is_a_patch_fragment_checked_for_what_is_there(
     out = checked(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\nspec:\n  replicas: 3", versions=("1.35", "1.37")
     )
-    assert (out.findings, out.fragment) == ([], ["patch: no metadata.name"])
+    assert out.findings == [] and out.fragment[0] == "patch: no metadata.name"
+    assert "partial: no spec.selector" in out.fragment
     out = checked("apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\nspec:\n  replicas: three")
     assert [f.message.split(" is not")[0] for f in out.findings] == ['spec.replicas: "three"']
 
@@ -214,10 +215,20 @@ def test_a_placeholder_value_is_no_format_error_but_makes_a_fragment():
     assert out.findings == [] and out.fragment == ["placeholder <secret-name>", "placeholder ${NS}"]
 
 
-def test_a_workload_without_a_spec_fails_on_every_version_alike():
+def test_a_workload_without_a_spec_is_a_partial_object_on_every_version_alike():
     for kind, gv in (("Deployment", "apps/v1"), ("Pod", "v1")):
         out = checked(f"apiVersion: {gv}\nkind: {kind}\nmetadata:\n  name: a", versions=("1.35", "1.37"))
-        assert [(f.message.split(":")[0], f.version) for f in out.findings] == [("missing required field 'spec'", None)]
+        assert out.findings == [] and out.fragment == ["partial: no spec"]
+
+
+def test_a_custom_resource_without_its_crd_still_has_its_metadata_checked():
+    out = checked("apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: a\n  namespace: appNs")
+    assert [f.message.split(":")[0] for f in out.findings] == ["metadata.namespace"]
+
+
+def test_a_named_whole_workload_missing_a_required_field_still_fails():
+    text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: nginx"
+    assert [f.message for f in checked(text).findings] == ["missing required field 'spec.selector'"]
 
 
 def test_a_group_kube_apiserver_does_not_serve_is_a_custom_resource_even_under_k8s_io():
