@@ -49,6 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="kubectl for runbook steps: cluster (default), oldest (one minor below the cluster) or X.Y.Z",
     )
     group.addoption("--kubedoctest-results", default=None, metavar="PATH", help="write the JSON report to PATH")
+    group.addoption("--kubedoctest-crd", action="append", default=[], metavar="PATH", help="CRD file or folder")
+    group.addoption("--kubedoctest-fragments", default=None, metavar="MODE", help="check (default), skip or fail")
+    group.addoption("--kubedoctest-baseline", default=None, metavar="PATH", help="known failures: xfail, not fail")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,6 +67,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "shard": o.kubedoctest_shard,
         "runbook_kubectl": o.kubedoctest_runbook_kubectl,
         "results": o.kubedoctest_results,
+        "crds": o.kubedoctest_crd,
+        "fragments": o.kubedoctest_fragments,
+        "baseline": o.kubedoctest_baseline,
         "kubeconfig": o.kubedoctest_kubeconfig,
         "context": o.kubedoctest_context,
         "allow_existing_cluster": o.kubedoctest_allow_existing_cluster or None,
