@@ -118,7 +118,10 @@ def test_a_new_failure_is_not_hidden_by_the_baseline(tmp_path):
 def test_the_github_format_puts_each_finding_on_its_line():
     proc = run("external-secrets", "--mkdocs-config", "hack/api-docs/mkdocs.yml", "--format", "github")
     errors = [line for line in proc.stdout.splitlines() if line.startswith("::error ")]
-    assert "::error file=docs/provider/webhook.md,line=65,title=kubedoctest::document 2 has kind but no apiVersion" in "\n".join(errors)
+    assert (
+        "::error file=docs/provider/webhook.md,line=65,title=kubedoctest::document 2 has kind but no apiVersion"
+        in "\n".join(errors)
+    )
     assert len(errors) >= len(ESO_REAL)
 
 
@@ -147,6 +150,6 @@ def test_a_custom_resource_is_checked_against_a_crd_given_outside_the_docs(tmp_p
     assert without.returncode == 0 and "no CustomResourceDefinition" not in without.stdout  # skipped, quietly listed
     found = subprocess.run([*base, "--crd", "crds"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert found.returncode == 1
-    assert "docs/w.md:7: spec.size: \"big\" is not of type \"integer\"" in found.stdout
+    assert 'docs/w.md:7: spec.size: "big" is not of type "integer"' in found.stdout
     assert "docs/w.md:8: unknown field 'spec.colour'" in found.stdout
     assert "1 CRDs from crds" in found.stdout
