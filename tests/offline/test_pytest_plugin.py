@@ -9,7 +9,7 @@ import pytest
 
 from kubedoctest import pytest_plugin as plugin
 
-from .support import BAD, GOOD, VERSIONS, line_of
+from .support import BAD, GOOD, VERSIONS, chdir, line_of
 
 # The plugin is loaded by name, other installed plugins not at all: importing and rewriting
 # them again in every inner run took seconds. One test below loads it through its entry point.
@@ -291,3 +291,42 @@ def test_a_page_given_on_the_command_line_is_the_only_page_collected(pytester):
     result = pytester.runpytest(*ARGS, "--collect-only", "-q", "docs/fences.md")
     ids = [line for line in result.outlines if line.startswith("docs/")]
     assert ids and all(i.startswith("docs/fences.md:") for i in ids)
+
+
+FRAGMENT_PAGE = (
+    "```yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: <secret-name>\nstringData:\n  a: b\n```\n\n"
+    "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n```\n"
+)
+
+
+def test_a_fragment_shows_as_skipped_with_its_reason_and_is_counted(pytester):
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "f.md").write_text(FRAGMENT_PAGE, encoding="utf-8")
+    pytester.makeini("[pytest]\n")
+    result = pytester.runpytest(*ARGS, "-rs")
+    result.assert_outcomes(failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED * docs/f.md:1: *fragment (placeholder <secret-name>)*"])
+    result.stdout.fnmatch_lines(["kubedoctest: 0 snippets passed, 1 failed, 0 skipped, 1 fragments"])
+
+
+def test_the_baseline_turns_a_known_failure_into_xfail(pytester, tmp_path):
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "f.md").write_text(FRAGMENT_PAGE, encoding="utf-8")
+    pytester.makeini("[pytest]\n")
+    from kubedoctest.cli import main
+
+    baseline = tmp_path / "baseline.json"  # the CLI writes the baseline the plugin reads
+    with chdir(pytester.path):
+        assert main(["check", "docs", "--cluster", "none", *VERSION_ARGS_CLI, "--write-baseline", str(baseline)]) == 0
+    result = pytester.runpytest(*ARGS, "--kubedoctest-baseline", str(baseline), "-rx")
+    result.assert_outcomes(xfailed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*known failure (baseline)*Bad_Name*"])
+
+
+def test_fragments_fail_under_pytest_when_the_setting_says_so(pytester):
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "f.md").write_text(FRAGMENT_PAGE, encoding="utf-8")
+    pytester.makeini("[pytest]\n")
+    pytester.makepyprojecttoml('[tool.kubedoctest]\nfragments = "fail"\n')
+    result = pytester.runpytest(*ARGS)
+    result.assert_outcomes(failed=2)
