@@ -37,6 +37,7 @@ def _figures() -> list[str]:
         ),
         *(f"{s['seconds']:.2f}" for s in RESULTS["offline_scaling"]["points"]),
         *(f"{RESULTS['pytest_xdist'][k]:.2f}" for k in ("n0_seconds", "n2_seconds", "speedup")),
+        *(f"{c['seconds']:.3f}" for c in RESULTS["real_docs"]["corpora"].values()),
     ]
 
 
