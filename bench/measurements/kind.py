@@ -24,7 +24,7 @@ from bench.timing import ROOT, repeat, run_child, tool_env
 NAME = "kind"
 SUMMARY = "kind tier: node image cold/warm build, create to ready, median snippet, whole docs suite, peak memory"
 NODE_INFO = Path.home() / ".cache" / "kubedoctest" / "node" / "v1.37.2" / "build-info.json"
-PAGE = "# one\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  a: \"1\"\n```\n"
+PAGE = '# one\n\n```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  a: "1"\n```\n'
 READY = re.compile(r"kind cluster \S+ ready in ([0-9.]+) s")
 
 
@@ -90,7 +90,9 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
         report = json.loads(results.read_text()) if results.is_file() else {"snippets": []}
     stop.set()
     poller.join()
-    seconds = [e["seconds"] for e in report["snippets"] if e.get("seconds") and e.get("stage") in ("live", "ready", "run")]
+    seconds = [
+        e["seconds"] for e in report["snippets"] if e.get("seconds") and e.get("stage") in ("live", "ready", "run")
+    ]
     out.update(
         {
             "docs_suite_seconds": round(time.perf_counter() - start, 1),
