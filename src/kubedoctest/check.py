@@ -16,7 +16,7 @@ from typing import Any
 from . import baseline, crd_files, runner
 from .collect import pages
 from .config import Settings
-from .model import InputError, Prepared, Result, Status
+from .model import InputError, Manifest, Prepared, Result, Status
 
 
 @dataclass
@@ -115,18 +115,34 @@ class Pipeline(AbstractContextManager["Pipeline"]):
 
     def run(self, select: Callable[[str], bool] | None = None) -> list[Result]:
         """Results of the selected snippet ids of the shard (all of the shard by default)."""
+        live = self._live()
         if self._offline is None:
-            self._offline = runner.Offline(
-                self.snippets, self.errors, self.versions, self.settings.fragments, self.crds
-            )
+            crds = [*self.crds, *self._cluster_crds(live)]
+            self._offline = runner.Offline(self.snippets, self.errors, self.versions, self.settings.fragments, crds)
         in_shard = {i for i, _, _ in self.ids()}
         prepared = self._offline.prepare(lambda i: i in in_shard and (select is None or select(i)))
-        live = self._live()
         results = runner.without_cluster(prepared) if live is None else live.run(prepared)
         done = [_complete(p, r) for p, r in zip(prepared, results, strict=True)]
         if self.known is not None:
             baseline.apply(self.known, done)
         return done
+
+    def _cluster_crds(self, live: Any) -> list[Manifest]:
+        """On a live run the cluster's own CRDs count too: its custom resources are checked offline
+        against them (an existing cluster's operators, kind's local-path provisioner)."""
+        api = getattr(live, "api", None)
+        if api is None:
+            return []
+        try:
+            items = api.list("apiextensions.k8s.io/v1", "CustomResourceDefinition", None).get("items", [])
+        except Exception as e:  # a cluster that does not let us list them: said, not fatal
+            self.log(
+                f"kubedoctest: warning: the cluster's CRDs could not be listed ({e}); custom resources without a CRD in the docs are not checked"
+            )
+            return []
+        found = [Manifest(_as_sent(item)) for item in items if isinstance(item, dict)]
+        self.cluster_crds = len(found)
+        return found
 
     def run_block(self) -> dict[str, Any]:
         """The `run` block of the results file (see CONTRACTS.md and README "JSON")."""
@@ -151,6 +167,8 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f"; runbook steps with kubectl {self._session.runbook_kubectl_version}"
         if self.settings.crds:
             text += f"; {len(self.crds)} CRDs from {', '.join(str(p) for p in self.settings.crds)}"
+        if getattr(self, "cluster_crds", 0):
+            text += f"; {self.cluster_crds} CRDs of the cluster"
         if self.settings.fragments != "check":
             text += f"; fragments = {self.settings.fragments}"
         if self.known is not None:
@@ -163,6 +181,13 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             for note in getattr(getattr(self._session, "provider", None), "notes", None) or []:
                 text += f"\nkubedoctest: {note}"
         return text
+
+
+def _as_sent(item: dict[str, Any]) -> dict[str, Any]:
+    """A CRD as the API returns it through the dynamic client, with the field names it is written with."""
+    item.setdefault("apiVersion", "apiextensions.k8s.io/v1")
+    item.setdefault("kind", "CustomResourceDefinition")
+    return item
 
 
 def _complete(p: Prepared, r: Result) -> Result:

@@ -205,3 +205,38 @@ def test_a_namespace_left_by_a_run_killed_with_minus_9_is_removed_by_cluster_gc(
     assert done.returncode == 0, done.stderr
     assert f"removed namespace {names[0].split('/')[1]!r}" in done.stderr
     _nothing_of_ours(users_cluster)
+
+
+GADGET_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.users.example.com
+spec:
+  group: users.example.com
+  scope: Namespaced
+  names: {kind: Gadget, plural: gadgets}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+"""
+
+
+def test_on_a_live_run_the_clusters_own_crds_check_its_custom_resources(users_cluster, tmp_path):
+    _kubectl(users_cluster, "apply", "-f", "-", stdin=GADGET_CRD)
+    page = tmp_path / "gadget.md"
+    page.write_text(
+        "```yaml\napiVersion: users.example.com/v1\nkind: Gadget\nmetadata:\n  name: g\nspec:\n  size: big\n```\n"
+    )
+    run = _check(users_cluster, str(page))
+    entry = run[f"{page}:1"]
+    assert entry["status"] == "failed" and entry["stage"] == "static", entry
+    assert 'spec.size: "big" is not of type "integer"' in entry["messages"][0]
