@@ -62,12 +62,15 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
     docs_dir = data.get("docs_dir", "docs")
     docs = root / (docs_dir if isinstance(docs_dir, str) else "docs")
     macros_dirs = None
+    macros_block = ("{%", "%}")
     plugins = _named(data.get("plugins"))
     if "macros" in plugins:
         macros = plugins["macros"] if isinstance(plugins["macros"], dict) else {}
         include_dir = macros.get("include_dir")
         found = [root / include_dir, Path.cwd() / include_dir] if isinstance(include_dir, str) else []
         macros_dirs = _unique([*found, docs])
+        start, end = macros.get("j2_block_start_string", "{%"), macros.get("j2_block_end_string", "%}")
+        macros_block = (start, end) if isinstance(start, str) and isinstance(end, str) else ("{%", "%}")
     markdown_include = None
     if "markdown_include.include" in extensions:
         mi = extensions["markdown_include.include"]
@@ -82,6 +85,7 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         # the project kubedoctest runs in
         project_root=Path.cwd() if root.resolve().is_relative_to(Path.cwd().resolve()) else root,
         macros_dirs=macros_dirs,
+        macros_block=macros_block,
         markdown_include_base=markdown_include,
     )
 

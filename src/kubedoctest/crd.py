@@ -23,12 +23,24 @@ def _strict(schema: Any) -> Any:
     if out.pop("x-kubernetes-int-or-string", False):
         out.pop("type", None)
         out["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    if isinstance(out.get("required"), list) and isinstance(out.get("properties"), dict):
+        # the API server fills defaults before it validates: a required field with a default is there
+        defaulted = {k for k, v in out["properties"].items() if isinstance(v, dict) and "default" in v}
+        out["required"] = [r for r in out["required"] if r not in defaulted]
     preserve = out.pop("x-kubernetes-preserve-unknown-fields", False)
     if out.get("type") == "object" and "properties" in out and "additionalProperties" not in out and not preserve:
         out["additionalProperties"] = False
     if out.pop("nullable", False) and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
     return out
+
+
+def _without_nulls(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _without_nulls(v) for k, v in obj.items() if v is not None}
+    if isinstance(obj, list):
+        return [_without_nulls(v) for v in obj]
+    return obj
 
 
 class CustomResources:
@@ -79,7 +91,9 @@ class CustomResources:
                 self._validators[key] = jsonschema_rs.validator_for(self._schemas[key])
             except (ValueError, jsonschema_rs.ValidationError) as e:
                 return [SchemaError((), f"the CustomResourceDefinition's schema cannot be compiled: {e}")]
-        return [schema_error(e) for e in self._validators[key].iter_errors(manifest.obj)]
+        # The API server prunes null values of fields that are not nullable before it validates
+        # (nullable ones keep theirs and pass); so do we.
+        return [schema_error(e) for e in self._validators[key].iter_errors(_without_nulls(manifest.obj))]
 
     def fields_at(self, api_version: str, kind: str, path: tuple[str | int, ...]) -> list[str]:
         """The property names the CRD's schema allows at `path` (for "did you mean")."""

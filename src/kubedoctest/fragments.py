@@ -18,25 +18,37 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_MARK = r"(?:\.\.\.+|…|\[\s*(?:\.\.\.+|…)\s*\]|\(\s*(?:\.\.\.+|…)\s*\)|\{\s*(?:\.\.\.+|…)\s*\}|<\s*snip(?:ped)?\s*>)"
+_MARK = (
+    r"(?:\.\.\.+\s*(?:<\s*snip(?:ped)?\s*>)?|…|\[\s*(?:\.\.\.+|…)\s*\]|\(\s*(?:\.\.\.+|…)\s*\)|\{\s*(?:\.\.\.+|…)\s*\}"
+    r"|<-*\s*snip(?:ped)?\s*-*>)"
+)
 # A line that is only an elision (also as a list item, or followed by a word like "etc.")
 ELISION_LINE = re.compile(
     rf"^\s*(?:-\s+)?{_MARK}(?:\s*(?:etc\.?|and so on|more|omitted|snip(?:ped)?))?\s*(?:#.*)?$", re.I
 )
 # A comment that says something was left out
 ELISION_COMMENT = re.compile(
-    rf"^\s*#\s*(?:{_MARK}|etc\.?\s*$|snip\b|(?:the )?rest\b|other (?:fields|settings|keys)|more (?:fields|settings)\b"
-    r"|omitted\b|truncated\b|trimmed\b)",
+    rf"^\s*#\s*(?:{_MARK}|etc\.?\s*$|snip\b|(?:the )?rest\b|other (?:fields|settings|keys|config\w*|options)"
+    r"|more (?:fields|settings)\b|omitted\b|truncated\b|trimmed\b)"
+    r"|^\s*#.*(?:\.\.\.|…)\s*$|^\s*#.*\b(?:is|are) (?:omitted|elided|not shown)\b",
     re.I,
 )
 # `key: ...` : the value left out
-ELIDED_VALUE = re.compile(rf"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:)\s+{_MARK}\s*(?:#.*)?$")
+ELIDED_VALUE = re.compile(rf"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:)\s+(?:[|>][-+]?\s*)?{_MARK}\s*(?:#.*)?$")
+# `key: *int32` in a table of field types (no anchor in the text): a type, not an alias
+TYPE_VALUE = re.compile(
+    r"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:\s+)(?P<value>\*\[?\]?[A-Za-z][\w.\[\]]*)\s*(?P<comment>#.*)?$"
+)
 # `key: ****` (YAML would read `*` as an alias)
 STARS_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?(?:[^\s#][^#]*?:\s+)?)(?P<stars>\*{3,})\s*(?P<comment>#.*)?$")
-# `key: [PROJECT_ID]@x.com` : a bracketed placeholder YAML would read as the start of a list
+# `key: [PROJECT_ID]@x.com`, `key: [...].iam.example.com`, `key: @VAR@`, `key: {{ YOUR_NAME }}`: a
+# placeholder YAML would read as a list, a reserved character or a mapping; quoted before parsing
 BRACKETED_VALUE = re.compile(
-    r"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:\s+)(?P<value>\[[A-Z][A-Z0-9_]*\]\S*)\s*(?P<comment>#.*)?$"
+    r"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:\s+)"
+    r"(?P<value>\[(?:[A-Z][A-Z0-9_]*|\.\.\.)\]\S*|@[A-Za-z][^#]*?|\{\{\s*[A-Za-z_][\w-]*\s*\}\})\s*(?P<comment>#.*)?$"
 )
+# `kubectl apply -f - <<EOF` ... `EOF` around a manifest: the shell lines are not YAML
+HEREDOC = re.compile(r"^\s*(?:\$\s*)?[A-Za-z][^:#]*<<-?\s*['\"]?(?P<tag>[A-Za-z_]+)['\"]?")
 
 # Placeholders a reader must replace: a one-line value holding one is never a whole object
 STRONG = re.compile(
@@ -70,7 +82,8 @@ class Prepared:
 
 
 def prepare(text: str) -> Prepared:
-    lines = text.split("\n")
+    lines = _without_heredoc(text.split("\n"))
+    anchored = re.search(r"&[A-Za-z0-9_-]", text) is not None
     out: list[str] = []
     elided: list[int] = []
     template = None
@@ -90,12 +103,31 @@ def prepare(text: str) -> Prepared:
         if m:
             elided.append(number)
             line = m.group("key")
-        for pattern, group in ((STARS_VALUE, "stars"), (BRACKETED_VALUE, "value")):
+        patterns = [(STARS_VALUE, "stars"), (BRACKETED_VALUE, "value")]
+        if not anchored:
+            patterns.append((TYPE_VALUE, "value"))
+        for pattern, group in patterns:
             found = pattern.match(line)
             if found:
                 line = f'{found.group("key")}"{found.group(group)}" {found.group("comment") or ""}'.rstrip()
         out.append(line)
     return Prepared("\n".join(out), elided, template)
+
+
+def _without_heredoc(lines: list[str]) -> list[str]:
+    """A manifest written as a shell here-document (`kubectl apply -f - <<EOF` ... `EOF`): the two
+    shell lines blanked, the manifest between them kept at its lines."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    m = HEREDOC.match(lines[first]) if first is not None else None
+    if m is None:
+        return lines
+    out = list(lines)
+    out[first] = ""
+    for i in range(first + 1, len(out)):
+        if out[i].strip() == m.group("tag"):
+            out[i] = ""
+            break
+    return out
 
 
 def _ends_document(lines: list[str], number: int) -> bool:

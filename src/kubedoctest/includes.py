@@ -57,6 +57,7 @@ class IncludeConfig:
     project_root: Path | None = None  # included files must resolve inside it (None: anywhere)
     # mkdocs-macros (`{% include "f" %}`, `{% raw %}`): its template folders, None when not enabled
     macros_dirs: list[Path] | None = None
+    macros_block: tuple[str, str] = ("{%", "%}")  # its Jinja block delimiters (j2_block_start_string, ...)
     # markdown-include (`{!f!}`): its base path, None when not enabled
     markdown_include_base: Path | None = None
 

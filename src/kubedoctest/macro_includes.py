@@ -19,23 +19,32 @@ from .model import Origin
 
 Line = tuple[str, Origin]
 
-RE_JINJA_INCLUDE = re.compile(
-    r"""^(?P<space>[ \t]*)\{%-?\s*include\s+(?P<q>["'])(?P<path>[^"']+)(?P=q)[^%]*-?%\}\s*$"""
-)
 RE_MD_INCLUDE = re.compile(r"^(?P<space>[ \t]*)\{!\s*(?P<path>[^!]+?)\s*!\}\s*$")
-RE_RAW = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
+
+
+def _jinja(block: tuple[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The include and raw-tag patterns for the plugin's block delimiters (`{% %}` by default,
+    `[[% %]]` when j2_block_start_string says so)."""
+    start, end = (re.escape(b) for b in block)
+    include = re.compile(
+        rf"""^(?P<space>[ \t]*){start}-?\s*include\s+(?P<q>["'])(?P<path>[^"']+)(?P=q).*?-?{end}\s*$"""
+    )
+    raw = re.compile(rf"{start}-?\s*(?:raw|endraw)\s*-?{end}")
+    return include, raw
 
 
 def expand_macros(lines: list[Line], config: IncludeConfig, depth: int = 0, seen: tuple[Path, ...] = ()) -> list[Line]:
     """The lines with every macros and markdown-include include replaced by the file's lines."""
     out: list[Line] = []
+    include_re, raw_re = _jinja(config.macros_block)
+    opener = config.macros_block[0]
     for text, origin in lines:
-        jinja = RE_JINJA_INCLUDE.match(text) if config.macros_dirs is not None and "{%" in text else None
+        jinja = include_re.match(text) if config.macros_dirs is not None and opener in text else None
         md = RE_MD_INCLUDE.match(text) if config.markdown_include_base is not None and "{!" in text else None
         found = jinja or md
         if found is None:
-            if config.macros_dirs is not None and "{%" in text and RE_RAW.search(text):
-                text = RE_RAW.sub("", text)
+            if config.macros_dirs is not None and opener in text and raw_re.search(text):
+                text = raw_re.sub("", text)
                 if not text.strip():
                     continue  # a line that held only the tag is gone from the rendered page
             out.append((text, origin))

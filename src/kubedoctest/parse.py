@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -207,6 +208,20 @@ def _describe_yaml_error(e: yaml.YAMLError, text: str) -> tuple[int, str]:
     return line, message
 
 
+_DESCRIBE_KEYS = {"Name", "Namespace", "Labels", "Annotations", "Events", "API Version", "Status", "Spec", "Metadata"}
+
+
+def _not_yaml(text: str) -> str | None:
+    """What a yaml fence that does not parse shows instead, when it is plainly no manifest: a
+    directory tree, or `kubectl describe` output."""
+    if re.search(r"[├└│]──|[├└]─", text):
+        return "a directory tree"
+    top = {line.split(":", 1)[0] for line in text.split("\n") if re.match(r"^[A-Z][A-Za-z ]*:", line)}
+    if len(top & _DESCRIBE_KEYS) >= 2 or re.search(r"^\s*Type\s+Reason\s+Age\s+From\s+Message", text, re.M):
+        return "kubectl describe output"
+    return None
+
+
 def _python_error(text: str) -> yaml.YAMLError | None:
     """The same error from PyYAML's Python parser, whose messages say more than libyaml's
     (`expected <block end>, but found '<block mapping start>'` for `did not find expected key`)."""
@@ -252,6 +267,10 @@ def parse(snippet: Snippet) -> Parsed:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as e:
         e = _python_error(text) or e
+        shown = _not_yaml(text)
+        if shown:
+            others += 1  # printed output or a drawing in a yaml fence: not a Kubernetes manifest
+            return done()
         mark = getattr(e, "problem_mark", None)
         near = mark is not None and any(0 < mark.line - n <= 3 for n in prepared.elided)
         if prepared.elided and (near or not re.search(r"^\s*(apiVersion|kind):", text, re.M)):
@@ -325,14 +344,20 @@ def parse(snippet: Snippet) -> Parsed:
         if "kind" not in obj or "apiVersion" not in obj:
             missing = "kind" if "kind" not in obj else "apiVersion"
             present = "apiVersion" if missing == "kind" else "kind"
-            typo = next((k for k in obj if isinstance(k, str) and k.lower() == missing.lower()), None)
+            typo = next((k for k in obj if isinstance(k, str) and k.lower() == missing.lower()), None) or next(
+                iter(difflib.get_close_matches(missing, [k for k in obj if isinstance(k, str)], n=1, cutoff=0.8)), None
+            )
             if typo is None and not _named(obj):
                 partial.append(f"partial: document {index + 1} has {present} but no {missing} and no metadata.name")
                 continue
             walker.error(
                 lines.get((typo,), start) if typo else start,
                 f"document {index + 1} has {present} but no {missing}"
-                + (f" ({typo!r} is not {missing!r}: keys are case-sensitive)" if typo else ""),
+                + (
+                    f" ({typo!r} is not {missing!r}{': keys are case-sensitive' if typo.lower() == missing.lower() else ''})"
+                    if typo
+                    else ""
+                ),
                 hint=f"write {missing}: in place of {typo}:" if typo else f"add {missing}: to the object",
             )
             continue

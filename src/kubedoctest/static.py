@@ -145,7 +145,7 @@ class StaticChecker:
         obj = manifest.obj
         meta = obj.get("metadata")
         stray = [k for k in _META_KEYS if k in obj]
-        if stray and not meta:
+        if stray and "metadata" in obj and not meta:  # (an object reference has no metadata key)
             self._add(
                 merged,
                 snippet,
@@ -257,7 +257,8 @@ class Excuse:
         if held is not None:
             self.reasons[f"placeholder {held}"] = None
             return True
-        if message.startswith("missing required field") and (self.partial or self.excerpt):
+        whole_spec = message == "missing required field 'spec'"  # an excerpt of its metadata
+        if message.startswith("missing required field") and (self.partial or self.excerpt or whole_spec):
             # an excerpt shows what it is about: a partial object, counted and reported as a fragment
             self.reasons[f"partial: no {message.split(chr(39))[1]}"] = None
             return True

@@ -293,3 +293,41 @@ def test_a_field_of_an_included_file_is_located_in_the_page_and_the_file():
     assert pod.where(m.line_of(("spec", "containers", 0, "image"))) == (
         f"docs/includes.md:{marker} (snippets/pod.yaml:10)"
     )
+
+
+def test_a_manifest_written_as_a_shell_here_document_is_read_without_the_shell_lines():
+    text = "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nEOF"
+    p = parse(snippet(text))
+    assert p.findings == [] and p.manifests[0].obj["metadata"]["name"] == "a"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docs/\n├── index.md\n└── guide/\n    └── a.md",
+        "Name:         web\nNamespace:    default\nLabels:       <none>\nEvents:\n  Type    Reason  Age  From  Message\n  ----    ------  ---  ----  -------",
+    ],
+)
+def test_printed_output_in_a_yaml_fence_is_not_a_manifest(text):
+    p = parse(snippet(text))
+    assert (p.findings, p.others, p.manifests) == ([], 1, [])
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("authors: @alice, @bob", "@alice, @bob"),
+        ("name: {{ YOUR_SECRET_NAME }}", "{{ YOUR_SECRET_NAME }}"),
+        ("sa: [...].iam.gserviceaccount.com", "[...].iam.gserviceaccount.com"),
+        ("seconds: *int32", "*int32"),
+    ],
+)
+def test_placeholders_and_type_names_that_would_break_yaml_are_read_as_text(line, value):
+    p = parse(snippet(f"spec:\n  {line}"))
+    assert p.findings == []
+    assert next(iter(parse(snippet(line)).findings), None) is None
+
+
+def test_a_misspelled_apiversion_key_is_named():
+    (finding,) = rendered("piVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a")
+    assert "('piVersion' is not 'apiVersion')" in finding and "write apiVersion: in place of piVersion:" in finding

@@ -93,3 +93,14 @@ def test_an_unclosed_fence_of_a_language_not_checked_at_the_end_of_a_page_is_no_
     config = project(tmp_path, "site_name: t\n", {})
     snippets, errors = collect_page("docs/p.md", ["```yaml", CM.format(name="g"), "```", "```bash", "echo hi"], config)
     assert errors == [] and len(snippets) == 1
+
+
+def test_macros_with_their_own_jinja_delimiters_are_followed(tmp_path):
+    config = project(
+        tmp_path,
+        "site_name: t\nplugins:\n  - macros:\n      include_dir: docs/snippets\n"
+        "      j2_block_start_string: '[[%'\n      j2_block_end_string: '%]]'\n",
+        {"docs/snippets/cm.yaml": CM.format(name="h")},
+    )
+    snippets, errors = collect_page("docs/p.md", ["```yaml", "[[% include 'cm.yaml' %]]", "```"], config)
+    assert errors == [] and "name: h" in snippets[0].text

@@ -263,3 +263,36 @@ def test_a_quoted_word_where_a_number_belongs_is_not_told_to_drop_the_quotes():
 def test_field_paths_are_dotted_with_list_indexes():
     assert dotted(("spec", "containers", 0, "image")) == "spec.containers[0].image"
     assert dotted(()) == "(object)"
+
+
+def crd_checked(schema: str, text: str):
+    crd = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ws.example.com\n"
+        "spec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: W, plural: ws}\n  versions:\n"
+        "  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n" + schema
+    )
+    crds = parse(Snippet("c.md", 1, "yaml", crd, [Origin(2 + i) for i in range(crd.count("\n") + 1)])).manifests
+    s = Snippet("p.md", 1, "yaml", text, [Origin(2 + i) for i in range(text.count("\n") + 1)])
+    manifests = parse(s).manifests
+    return StaticChecker(["1.35"], [*crds, *manifests]).check(s, manifests)
+
+
+SCHEMA = (
+    "        type: object\n        required: [spec]\n        properties:\n          spec:\n            type: object\n"
+    "            required: [instances, targets]\n            properties:\n"
+    "              instances: {type: integer, default: 1}\n              targets: {type: array, items: {type: string}}\n"
+)
+
+
+def test_a_custom_resource_follows_the_api_servers_defaults_and_null_pruning():
+    out = crd_checked(
+        SCHEMA, "apiVersion: example.com/v1\nkind: W\nmetadata:\n  name: w\nspec:\n  targets: [a]\n  x: null"
+    )
+    assert out.findings == []  # instances has a default; a null is pruned before validation
+    out = crd_checked(SCHEMA, "apiVersion: example.com/v1\nkind: W\nmetadata:\n  name: w\nspec:\n  instances: 2")
+    assert [f.message for f in out.findings] == ["missing required field 'spec.targets'"]
+
+
+def test_a_custom_resource_shown_by_its_metadata_only_is_a_partial_object():
+    out = crd_checked(SCHEMA, "apiVersion: example.com/v1\nkind: W\nmetadata:\n  name: w\n  labels: {a: b}")
+    assert out.findings == [] and out.fragment == ["partial: no spec"]
