@@ -42,20 +42,21 @@ def is_runbook(page: str) -> bool:
     return RUNBOOK_DIR in Path(page).parts[:-1]
 
 
-def lint(step: Snippet) -> list[Finding]:
-    return steplint.lint(step)
+def lint(step: Snippet, opened: frozenset[int] = frozenset()) -> list[Finding]:
+    return steplint.lint(step, opened)
 
 
 def requires(step: Snippet) -> frozenset[str]:
     return step.directives.requires
 
 
-def offline(step: Snippet) -> Result:
-    """A step offline: skipped by directive, failed by the lint, else ready to run live (stage lint)."""
+def offline(step: Snippet, opened: frozenset[int] = frozenset()) -> Result:
+    """A step offline: skipped by directive, failed by the lint, else ready to run live (stage lint).
+    `opened`: the local ports earlier steps of its page forward."""
     if step.directives.skip:
         note = f"skipped: {step.directives.reason}"
         return Result(step, Status.SKIPPED, "collect", [Finding(step.where(), note, "info")])
-    problems = lint(step)
+    problems = lint(step, opened)
     if problems:
         return Result(step, Status.FAILED, "lint", problems)
     return Result(step, Status.PASSED, "lint")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import runbook, schema
+from . import runbook, schema, steplint
 from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
 from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
@@ -68,6 +68,12 @@ class Offline:
             id(s): parse(s) for s in snippets if not s.directives.skip and s.language in YAML_LANGUAGES
         }
         found = [m for p in self.parsed.values() for m in p.manifests]
+        self.opened: dict[int, frozenset[int]] = {}  # per step: the local ports earlier steps forward
+        ports: dict[str, set[int]] = {}
+        for s in snippets:
+            if s.language in SHELL_LANGUAGES:
+                self.opened[id(s)] = frozenset(ports.get(s.page, set()))
+                ports.setdefault(s.page, set()).update(steplint.forwarded_ports(s.text))
         self.checker = StaticChecker(versions, [*(crds or []), *found])
 
     def prepare(self, select: Callable[[str], bool] | None = None) -> list[Prepared]:
@@ -86,7 +92,7 @@ class Offline:
             if select is not None and not select(s.id):
                 continue
             if s.language in SHELL_LANGUAGES:
-                prepared.append(_step(s))
+                prepared.append(Prepared(s, [], runbook.offline(s, self.opened.get(id(s), frozenset()))))
             else:
                 prepared.append(_fragment(_check(s, self.parsed.get(id(s)), self.checker), self.fragments))
         return prepared
@@ -99,11 +105,6 @@ def offline(
     select: Callable[[str], bool] | None = None,
 ) -> list[Prepared]:
     return Offline(snippets, errors, versions).prepare(select)
-
-
-def _step(s: Snippet) -> Prepared:
-    """A runbook step offline (runbook.offline: skipped by directive, failed by lint, else ready to run live)."""
-    return Prepared(s, [], runbook.offline(s))
 
 
 NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"

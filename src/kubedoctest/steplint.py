@@ -27,7 +27,7 @@ RULES = {
     "remote-shell": "ssh, scp, rsync and the like reach other machines",
     "destructive": "the command changes the host outside the step's working folder",
     "download-exec": "a download piped into a shell runs code nobody reviewed",
-    "network": "curl and wget may reach only cluster addresses (service names, *.svc, localhost port-forwards)",
+    "network": "curl and wget may reach only cluster addresses (service names, *.svc) and the local ports the page's own kubectl port-forward opened",
     "prompt": "a $ prompt is copied by the copy button too",
     "repo-path": "the step reads a file of this repository, which a reader does not have",
 }
@@ -78,8 +78,10 @@ def allowed(step: Snippet) -> set[str]:
     return set(value)
 
 
-def lint(step: Snippet) -> list[Finding]:
-    """Every problem of a step at its page line, naming the command and the rule; allowed rules excepted."""
+def lint(step: Snippet, opened: frozenset[int] = frozenset()) -> list[Finding]:
+    """Every problem of a step at its page line, naming the command and the rule; allowed rules
+    excepted. `opened`: the local ports earlier steps of the page opened with kubectl port-forward,
+    the only ones on this machine a step may reach."""
     lifted = allowed(step)
     return [
         Finding(
@@ -87,12 +89,12 @@ def lint(step: Snippet) -> list[Finding]:
             f"refused by rule {p.rule!r}: {p.message}; {RULES[p.rule]}",
             hint=f'change the step, or allow a reviewed exception with <!-- kubedoctest: allow="{p.rule}" reason="..." -->',
         )
-        for p in problems(step.text)
+        for p in problems(step.text, opened)
         if p.rule not in lifted
     ]
 
 
-def problems(text: str) -> list[Problem]:
+def problems(text: str, opened: frozenset[int] = frozenset()) -> list[Problem]:
     out: list[Problem] = []
     for i, line in enumerate(text.split("\n")):
         if _PROMPT.match(line):
@@ -105,11 +107,31 @@ def problems(text: str) -> list[Problem]:
     except shell.ShellSyntaxError as e:
         return [*out, Problem(e.line, "command", str(e))]
     for c in commands:
-        out += _command(c)
+        out += _command(c, opened)
+        for word in [*c.words, *(target for _, target in c.redirects)]:
+            if "/dev/tcp/" in word or "/dev/udp/" in word:
+                out.append(Problem(c.line, "network", f"{word!r} opens a connection the lint cannot check"))
     return out
 
 
-def _command(c: shell.Command) -> list[Problem]:
+def forwarded_ports(text: str) -> set[int]:
+    """The local ports a step opens with `kubectl port-forward TARGET [LOCAL:]REMOTE...`."""
+    try:
+        commands = shell.parse(text)
+    except shell.ShellSyntaxError:
+        return set()
+    ports: set[int] = set()
+    for c in commands:
+        words = [w for w in c.words[1:] if not w.startswith("-")]
+        if c.name == "kubectl" and words[:1] == ["port-forward"]:
+            for w in words[2:]:
+                m = re.match(r"^(\d+)(?::\d+)?$", w)
+                if m:
+                    ports.add(int(m.group(1)))
+    return ports
+
+
+def _command(c: shell.Command, opened: frozenset[int] = frozenset()) -> list[Problem]:
     declared = c.words[1:] if c.name in ("export", "declare", "readonly", "local", "typeset") else []
     out = [
         Problem(c.line, "context", f"{a.split('=')[0]}= sets another kubeconfig")
@@ -139,12 +161,12 @@ def _command(c: shell.Command) -> list[Problem]:
     if name in ("kubectl", "helm"):
         return out + _cluster_tool(c, shown)
     if name in DOWNLOADERS:
-        return out + _download(c, shown)
+        return out + _download(c, shown, opened)
     if name == "rm" and any(w.startswith(("/", "~")) or ".." in w or w in ("*", ".") for w in c.words[1:]):
         return [*out, Problem(c.line, "destructive", f"{shown!r} removes files outside the step's working folder")]
     if name == "timeout":
         rest = [w for w in c.words[1:] if not w.startswith("-")][1:]
-        return out + (_command(shell.Command(rest, c.line)) if rest else [])
+        return out + (_command(shell.Command(rest, c.line), opened) if rest else [])
     if name in TEXT_TOOLS or name in BUILTINS:
         return out
     return [*out, Problem(c.line, "command", f"command {name!r} is not on the allow-list")]
@@ -184,7 +206,11 @@ def _cluster_tool(c: shell.Command, shown: str) -> list[Problem]:
     return out
 
 
-def _download(c: shell.Command, shown: str) -> list[Problem]:
+LOOPBACK = re.compile(r"^(localhost|127(\.\d+){3}|\[::1\]|0\.0\.0\.0|\[::\])$", re.I)
+_PORT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]*@)?(?:\[[^\]]*\]|[^:/?#\s]*)(?::(\d+))?", re.I)
+
+
+def _download(c: shell.Command, shown: str, opened: frozenset[int] = frozenset()) -> list[Problem]:
     out = []
     for w in c.words[1:]:
         if w.startswith("-") or not ("://" in w or re.match(r"^[\w.-]+:\d+(/|$)", w)):
@@ -192,6 +218,20 @@ def _download(c: shell.Command, shown: str) -> list[Problem]:
         host = (_URL_HOST.match(w) or [None, ""])[1] or ""
         if "$" in host or "__SUBST__" in host:
             continue  # a service name from a variable: the sandbox has no other network rule to offer
-        if not CLUSTER_HOST.match(host):
+        if LOOPBACK.match(host):
+            # this machine: where a `kubectl proxy` with the writer's credentials, a local cluster's
+            # API server or a port-forward to production may listen; only the page's own forwards
+            port_text = (_PORT.match(w) or [None, None])[1]
+            port = int(port_text) if port_text else (443 if w.lower().startswith("https") else 80)
+            if port not in opened:
+                out.append(
+                    Problem(
+                        c.line,
+                        "network",
+                        f"{shown!r} reaches port {port} of this machine, which no earlier step of the page "
+                        "opened with kubectl port-forward",
+                    )
+                )
+        elif not CLUSTER_HOST.match(host):
             out.append(Problem(c.line, "network", f"{shown!r} reaches {host!r}, not a cluster address"))
     return out

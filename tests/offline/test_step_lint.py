@@ -68,7 +68,6 @@ ALLOWED = [
     "if kubectl get pvc data; then echo found; else echo missing; fi",
     "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nEOF",
     "curl -s http://web.default.svc.cluster.local/ | head -n 5",
-    "curl -s http://localhost:8080/healthz",
     "grep '|' notes.txt || true",
     "helm list",
     "(kubectl get pods; kubectl get svc) 2>&1 | tail -n 20",
@@ -98,6 +97,44 @@ def test_a_step_that_leaves_the_sandbox_is_refused_naming_the_command_and_the_ru
 @pytest.mark.parametrize("text", ALLOWED, ids=[a[:40] for a in ALLOWED])
 def test_kubectl_helm_text_tools_control_flow_and_cluster_addresses_are_allowed(text):
     assert steplint.lint(step(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl -s http://localhost:8001/api/v1/namespaces",  # a kubectl proxy with the writer's credentials
+        "curl -k https://127.0.0.1:6443/api",  # a local cluster's API server
+        "wget -qO- http://[::1]:9090/",
+        "curl http://localhost/",
+        "cat < /dev/tcp/127.0.0.1/8001",
+        "echo x > /dev/tcp/localhost/8001",
+    ],
+)
+def test_a_step_may_not_reach_a_port_of_this_machine_the_page_did_not_forward(text):
+    found = steplint.lint(step(text))
+    assert found and all("refused by rule 'network'" in f.message for f in found), found
+
+
+def test_a_step_may_reach_the_local_port_an_earlier_step_of_its_page_forwarded():
+    forwarded = frozenset(steplint.forwarded_ports("kubectl port-forward svc/web 8080:80 >/dev/null 2>&1 &"))
+    assert forwarded == {8080}
+    assert steplint.lint(step("curl -s http://localhost:8080/healthz"), forwarded) == []
+    assert steplint.lint(step("curl -s http://localhost:8001/api"), forwarded) != []
+
+
+def test_the_forwarded_ports_follow_the_page_order_of_its_steps(tmp_path):
+    (tmp_path / "runbooks").mkdir()
+    page = tmp_path / "runbooks" / "p.md"
+    page.write_text(
+        "```bash\ncurl -s http://localhost:8080/\n```\n\n```bash\nkubectl port-forward svc/web 8080:80 &\n```\n\n"
+        "```bash\ncurl -s http://localhost:8080/\n```\n",
+        encoding="utf-8",
+    )
+    snippets, errors = collect([str(tmp_path)], include_config(None, tmp_path), SHELL_LANGUAGES)
+    from kubedoctest.runner import Offline
+
+    results = [p.result for p in Offline(snippets, errors, ["1.35"]).prepare()]
+    assert [r.status for r in results] == [Status.FAILED, Status.PASSED, Status.PASSED]
 
 
 def test_a_problem_is_located_at_the_line_of_its_command():
