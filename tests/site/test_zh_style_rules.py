@@ -27,6 +27,10 @@ def terms(text: str) -> list[str]:
         ("当时还是测试版。\n", "测试版"),
         ("这是 Beta 阶段的功能。\n", "Beta 阶段的功能"),
         ("打开功能门控。\n", "功能门控"),
+        ("这是一个新的功能特性。\n", "功能特性"),
+        ("Ingress：Kubernetes 1.2 的新功能。\n", "Kubernetes 1.2 的新功能"),
+        ("Ingress API 已冻结，不再增加新功能。\n", "新功能"),
+        ("当年通过注解配置的功能大多已经变成了正式字段。\n", "注解配置的功能"),
     ],
 )
 def test_a_bad_sample_is_reported(bad, found):
@@ -49,6 +53,12 @@ def test_a_bad_sample_is_reported(bad, found):
         "构建控制平面（Kubernetes 1.37.2、etcd 3.7.3）。\n",
         "那时 Init 容器还是 Beta 阶段的特性。\n",
         "打开 `KubeProxyIPVS` 特性门控。\n",
+        "RKE2 自带快照功能，默认每天做两次。\n",
+        "它原生支持按请求头匹配、流量拆分等功能，这些在 Ingress 中只能靠注解实现。\n",
+        "[Kubernetes 1.2 新功能介绍：Ingress 原理及实例](http://www.dockerinfo.net/1132.html)\n",
+        "| Kubernetes 1.2 新功能介绍：Deployment | <http://www.dockerinfo.net/1128.html> |\n",
+        "Ingress API 已冻结，不再增加新特性，新的特性都在 Gateway API 中开发。\n",
+        "应用新增了导出功能。\n",
     ],
 )
 def test_a_good_sample_passes(good):

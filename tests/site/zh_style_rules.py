@@ -27,6 +27,15 @@ _CP_GLOSS = re.compile(r"控制平面（(?!Control Plane）)(?i:control\s*plane)
 _STAGE_TEST = re.compile(r"测试阶段|测试版")
 _STAGE_FEATURE = re.compile(r"(?:Alpha|Beta|GA|稳定)\s*(?:阶段)?的?功能")
 _FEATURE_GATE = re.compile(r"功能门控")
+# 功能 for a Kubernetes feature, in the forms that cannot be an ordinary "function": both words
+# at once, a Kubernetes release's (new) feature, a feature switched through annotations, and a
+# new feature of an API. Article titles such as "Kubernetes 1.2 新功能介绍" keep their wording.
+_FEATURE_PAIR = re.compile(r"功能特性|特性功能")
+_K8S_FEATURE = re.compile(r"Kubernetes\s*(?:v?\d+(?:\.\d+)*\s*)?(?:版本)?(?:中|里)?的?新?功能(?!介绍)")
+_ANNOTATION_FEATURE = re.compile(r"注解(?:来)?(?:配置|开启|启用|打开|关闭|控制)的?功能")
+_NEW_FEATURE = re.compile(r"新的?功能(?!介绍)")
+_SENTENCE_END = re.compile(r"[。；！？;!?]")
+_API = re.compile(r"(?<![A-Za-z])API(?![A-Za-z])")
 
 
 def watch_in_prose(prose: str, raw: str) -> list[Finding]:
@@ -78,6 +87,29 @@ def feature_stage_terms(prose: str, raw: str) -> list[Finding]:
     return found
 
 
+def kubernetes_feature_as_gongneng(prose: str, raw: str) -> list[Finding]:
+    """功能 for a Kubernetes feature: the glossary's word is 特性 (feature gate: 特性门控).
+
+    Ordinary 功能 (what a tool or a product can do: 快照功能) is left alone; only forms that
+    name a Kubernetes feature are reported.
+    """
+    matches = [m for r in (_FEATURE_PAIR, _K8S_FEATURE, _ANNOTATION_FEATURE) for m in r.finditer(prose)]
+    for m in _NEW_FEATURE.finditer(prose):
+        start = max((e.end() for e in _SENTENCE_END.finditer(prose, 0, m.start())), default=0)
+        end = _SENTENCE_END.search(prose, m.end())
+        if _API.search(prose[start : end.start() if end else len(prose)]):
+            matches.append(m)  # a new feature of an API: 不再增加新功能 in a sentence on Ingress API
+    found, taken = [], set()
+    for m in sorted(matches, key=lambda m: (m.start(), -m.end())):
+        span = set(range(m.start(), m.end()))
+        if span & taken:
+            continue
+        taken |= span
+        write = "特性" if _FEATURE_PAIR.fullmatch(m.group(0)) else m.group(0).replace("功能", "特性")
+        found.append((m.group(0), write))
+    return found
+
+
 RULES: list[Callable[[str, str], list[Finding]]] = [
     watch_in_prose,
     kubernetes_namespace_as_mingming,
@@ -85,6 +117,7 @@ RULES: list[Callable[[str, str], list[Finding]]] = [
     image_tag_as_label,
     control_plane_gloss,
     feature_stage_terms,
+    kubernetes_feature_as_gongneng,
 ]
 
 
