@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import baseline, crd_files, runner
+from . import baseline, changed, crd_files, runner
 from .collect import pages
 from .config import Settings
 from .model import InputError, Manifest, Prepared, Result, Status
@@ -53,9 +53,16 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             raise InputError(str(e)) from None
         options = runner.Options(paths=settings.paths, versions=self.versions, mkdocs_yml=settings.mkdocs_config)
         self.snippets, self.errors = runner.collect_all(options)
-        page_list = [display for display, _, _ in pages(settings.paths)]
+        found = {display: file for display, file, _ in pages(settings.paths)}
+        page_list = list(found)
         self.pages = shard_pages(page_list, settings.shard)
-        if not self.pages:
+        self.why: dict[str, str] | None = None
+        if settings.changed is not None:
+            files = changed.changed_files(settings.changed, Path.cwd())
+            known = changed.known_hashes(settings.results)
+            self.why = changed.select(self.snippets, {p: found[p] for p in self.pages}, files, known, settings.changed)
+            self.pages = set(self.why)
+        if not self.pages and settings.changed is None:
             k, n = settings.shard or (1, 1)
             raise InputError(f"shard {k}/{n} has no pages: there are {len(set(page_list))}; use fewer shards")
         self.crds, self.crd_problems = crd_files.load(settings.crds)
@@ -173,6 +180,14 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f"; fragments = {self.settings.fragments}"
         if self.known is not None:
             text += f"; baseline {self.settings.baseline}"
+        if self.why is not None:
+            counts: dict[str, int] = {}
+            for reason in self.why.values():
+                key = reason.split(",")[0] if reason.startswith("includes") else reason
+                key = "includes a changed file" if key.startswith("includes") else key
+                counts[key] = counts.get(key, 0) + 1
+            detail = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing changed"
+            text += f"; --changed {self.settings.changed}: {len(self.pages)} pages ({detail})"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
         for problem in self.crd_problems:
@@ -203,16 +218,19 @@ def _complete(p: Prepared, r: Result) -> Result:
 def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Report:
     """Check every snippet of the settings' paths (of its shard); an InputError when nothing can be
     checked at all (no pages, no snippets, an unreadable page, a cluster that cannot start)."""
-    if settings.results is not None:  # a results file of an earlier run must not outlive a run that fails
-        _remove(settings.results)
+    if settings.results is not None and settings.changed is None:
+        _remove(settings.results)  # a results file of an earlier run must not outlive a run that fails
     with Pipeline(settings, log) as pipeline:
+        if settings.changed is not None and not pipeline.pages:
+            header = pipeline.header() + f"\nkubedoctest: nothing changed since {settings.changed}: no page to check"
+            return Report([], {}, header)
         results = pipeline.run()
         if not results:
             where = ", ".join(repr(p) for p in settings.paths)
             raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
         report = Report(results, pipeline.run_block(), pipeline.header())
     if settings.results is not None:
-        write_results(settings.results, report)
+        write_results(settings.results, report, pipeline.pages if settings.changed is not None else None)
     if settings.write_baseline is not None:
         count = baseline.write(settings.write_baseline, report.results)
         log(f"kubedoctest: wrote {count} failures to the baseline {settings.write_baseline}")
@@ -228,11 +246,18 @@ def _remove(path: Path) -> None:
         raise InputError(f"cannot replace the results file {str(path)!r}: {e.strerror}") from None
 
 
-def write_results(path: Path, report: Report) -> None:
-    from .report import to_json
+def write_results(path: Path, report: Report, merge_pages: set[str] | None = None) -> None:
+    """The JSON report to `path`; with `merge_pages` (a --changed run), merged into the last one:
+    the entries of those pages replaced, every other entry kept."""
+    import json
 
+    from .report import document, entry
+
+    doc = document([entry(r) for r in report.results], report.run)
+    if merge_pages is not None:
+        doc = changed.merge(path, doc, merge_pages)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_json(report.results, run=report.run) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as e:
         raise InputError(f"cannot write the results file {str(path)!r}: {e.strerror}") from None

@@ -54,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MODE",
         help="check (what is there, the default), skip, or fail: what becomes of a snippet that is part of an object",
     )
+    c.add_argument(
+        "--changed",
+        nargs="?",
+        const="HEAD",
+        default=None,
+        metavar="REF",
+        help="only pages changed since the git REF (default HEAD: uncommitted changes), pages including a "
+        "changed file, and pages with no result in --results; the results file is merged",
+    )
     c.add_argument("--baseline", default=None, metavar="PATH", help="known failures: listed, not failing the run")
     c.add_argument(
         "--write-baseline", default=None, metavar="PATH", help="record this run's failures as the baseline at PATH"
@@ -150,6 +159,7 @@ def _check(args: argparse.Namespace) -> int:
         "crds": args.crd,
         "baseline": args.baseline,
         "write_baseline": args.write_baseline,
+        "changed": args.changed,
         "mkdocs_config": args.mkdocs_config,
         "kubeconfig": args.kubeconfig,
         "context": args.context,

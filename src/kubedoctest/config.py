@@ -165,6 +165,7 @@ class Settings:
     crds: list[Path] = field(default_factory=list)  # CRD files or folders outside the docs
     baseline: Path | None = None  # known failures: listed, not failing the run
     write_baseline: Path | None = None  # record this run's failures there (CLI)
+    changed: str | None = None  # only the pages changed since this git REF (HEAD: uncommitted changes)
 
 
 def _problem(key: str, expects: str, value: Any) -> InputError:
@@ -325,7 +326,7 @@ def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
             values[name] = check(flags[name], given[name])
         elif name.replace("_", "-") in section:
             values[name] = section[name.replace("_", "-")]
-    for name in ("mkdocs_config", "kubeconfig", "context", "allow_existing_cluster", "allow_cluster_scoped"):
+    for name in ("mkdocs_config", "kubeconfig", "context", "allow_existing_cluster", "allow_cluster_scoped", "changed"):
         if name in given:
             values[name] = given[name]
     if "mkdocs_config" in values:

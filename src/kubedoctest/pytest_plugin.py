@@ -51,6 +51,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kubedoctest-results", default=None, metavar="PATH", help="write the JSON report to PATH")
     group.addoption("--kubedoctest-crd", action="append", default=[], metavar="PATH", help="CRD file or folder")
     group.addoption("--kubedoctest-fragments", default=None, metavar="MODE", help="check (default), skip or fail")
+    group.addoption("--kubedoctest-changed", nargs="?", const="HEAD", default=None, metavar="REF",
+                    help="only pages changed since REF (default HEAD); the results file is merged")  # fmt: skip
     group.addoption("--kubedoctest-baseline", default=None, metavar="PATH", help="known failures: xfail, not fail")
 
 
@@ -70,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "crds": o.kubedoctest_crd,
         "fragments": o.kubedoctest_fragments,
         "baseline": o.kubedoctest_baseline,
+        "changed": o.kubedoctest_changed,
         "kubeconfig": o.kubedoctest_kubeconfig,
         "context": o.kubedoctest_context,
         "allow_existing_cluster": o.kubedoctest_allow_existing_cluster or None,
@@ -254,7 +257,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     _GATHERED.clear()
     settings = session.config.stash.get(_SETTINGS, None)
-    if settings is not None and settings.results is not None and not _is_worker(session.config):
+    if (
+        settings is not None
+        and settings.results is not None
+        and not _is_worker(session.config)
+        and not settings.changed
+    ):
         settings.results.unlink(missing_ok=True)  # an earlier run's file must not outlive a failed run
 
 
@@ -268,8 +276,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     entries = list(_GATHERED.get("entries", {}).values())
     if entries:
         doc = reports.document(entries, _GATHERED.get("run"))
+        if settings.changed is not None and state is not None:
+            from .changed import merge
+
+            doc = merge(settings.results, doc, state.pipeline().pages)
         settings.results.parent.mkdir(parents=True, exist_ok=True)
         settings.results.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    """What the run checks: versions, cluster, and with --kubedoctest-changed the pages selected and why."""
+    if config.stash.get(_SETTINGS, None) is None:
+        return None
+    return _state(config).pipeline().header().splitlines()
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
