@@ -80,3 +80,51 @@ def test_a_run_that_plans_page_by_page_numbers_its_pages_on():
     first = planning.plan([item("docs/zh/a.md", 3, obj("ConfigMap"))], "r", scope)
     second = planning.plan([item("docs/zh/a.md", 3, obj("ConfigMap"))], "r", scope, first_index=1)
     assert first.parallel[0].namespace != second.parallel[0].namespace
+
+
+def test_only_pages_that_share_a_name_are_chained_and_only_a_page_followed_by_one_waits():
+    prepared = [
+        item("docs/zh/pv.md", 3, obj("PersistentVolume", "pv-a")),
+        item("docs/en/pv.md", 3, obj("PersistentVolume", "pv-a")),
+        item("docs/zh/sc.md", 3, obj("StorageClass", "fast")),
+        item("docs/zh/other-pv.md", 3, obj("PersistentVolume", "pv-b")),
+        item("docs/zh/ns.md", 3, obj("ConfigMap", metadata={"namespace": "monitoring"})),
+        item("docs/en/ns.md", 3, obj("Namespace", "monitoring")),
+    ]
+    plan = planning.plan(prepared, "abc123", scope)
+    chains = [[p.page for p in chain] for chain in plan.chains]
+    assert chains == [
+        ["docs/zh/pv.md", "docs/en/pv.md"],
+        ["docs/zh/sc.md"],
+        ["docs/zh/other-pv.md"],
+        ["docs/zh/ns.md", "docs/en/ns.md"],
+    ]
+    waits = {p.page: p.exclusive for chain in plan.chains for p in chain}
+    assert waits == {
+        "docs/zh/pv.md": True,
+        "docs/en/pv.md": False,
+        "docs/zh/sc.md": False,
+        "docs/zh/other-pv.md": False,
+        "docs/zh/ns.md": True,
+        "docs/en/ns.md": False,
+    }
+
+
+def test_runbook_pages_conflict_with_their_other_language_and_with_pages_creating_the_same_names():
+    step = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-debug\nEOF"
+
+    def run(page: str, text: str) -> Prepared:
+        s = Snippet(page, 3, "bash", text, [Origin(4)])
+        return Prepared(s, [], Result(s, Status.PASSED, "lint"))
+
+    prepared = [
+        run("docs/zh/runbooks/debug.md", step),
+        run("docs/en/runbooks/debug.md", step),
+        run("docs/zh/runbooks/deploy.md", "kubectl create deployment web --image=nginx:1.30"),
+        item("docs/zh/storage/pv.md", 3, obj("PersistentVolume", "pv-debug")),
+    ]
+    chains = [[p.page for p in chain] for chain in planning.plan(prepared, "abc123", scope).chains]
+    assert chains == [
+        ["docs/zh/runbooks/debug.md", "docs/en/runbooks/debug.md", "docs/zh/storage/pv.md"],
+        ["docs/zh/runbooks/deploy.md"],
+    ]

@@ -1,5 +1,8 @@
-"""Planning a live run, without a cluster: which pages go live, which of them must run one at a
-time (they share names across the cluster), in which order, and each page's namespace.
+"""Planning a live run, without a cluster: which pages go live, which of them conflict (they share
+names across the cluster: the same cluster-scoped object, a namespace they name, a fixed node
+port), in which order, and each page's namespace. Pages that conflict form a chain and run one
+after another, each waiting for its objects to be gone only when a later page of its chain needs
+the same names; chains and every other page run in parallel.
 
 Pure: the only thing it asks about the cluster is `scope(api_version, kind)`, True when the kind
 is namespaced, False when cluster-scoped, None when the cluster does not serve it.
@@ -22,9 +25,10 @@ class PagePlan:
     index: int  # position of the page in the run (names its namespace)
     page: str
     items: list[Prepared]
-    exclusive: bool  # shares cluster-wide names: runs alone, waits for its cleanup
+    exclusive: bool  # a later page of its chain needs its names: its cleanup waits until they are gone
     namespace: str
-    reasons: list[str] = field(default_factory=list)  # why exclusive
+    reasons: list[str] = field(default_factory=list)  # why it shares names across the cluster
+    keys: set[str] = field(default_factory=set)  # the names it shares (its conflicts)
 
     @property
     def live(self) -> list[Prepared]:
@@ -33,9 +37,14 @@ class PagePlan:
 
 @dataclass
 class Plan:
-    exclusive: list[PagePlan]  # run one after another, in page order, on one worker
+    chains: list[list[PagePlan]]  # pages that conflict: each chain one after another, in page order
     parallel: list[PagePlan]  # each on any worker
     offline_only: list[Prepared]  # results already final (failed offline, skipped, nothing to apply)
+
+    @property
+    def exclusive(self) -> list[PagePlan]:
+        """Every page that shares names across the cluster, in page order."""
+        return sorted((p for chain in self.chains for p in chain), key=lambda p: p.index)
 
 
 def goes_live(p: Prepared) -> bool:
@@ -49,31 +58,89 @@ def namespace_for(run_id: str, index: int, page: str) -> str:
 
 def shared_names(m: Manifest, scope: Scope) -> str | None:
     """Why a manifest's names are shared across the cluster, or None when they stay in the page's namespace."""
-    if (m.obj.get("metadata") or {}).get("namespace"):
-        return f"{m.describe()} names its own namespace"
-    if m.kind == "Service" and any(
-        isinstance(p, dict) and p.get("nodePort") for p in (m.obj.get("spec") or {}).get("ports") or []
-    ):
-        return f"{m.describe()} asks for a fixed nodePort"
+    return next(iter(_shared(m, scope)), (None, None))[0]
+
+
+def _shared(m: Manifest, scope: Scope) -> list[tuple[str, str]]:
+    """(reason, conflict key) for each name of a manifest shared across the cluster."""
+    out = []
+    namespace = (m.obj.get("metadata") or {}).get("namespace")
+    if namespace:
+        out.append((f"{m.describe()} names its own namespace", f"Namespace/{namespace}"))
+    ports = (m.obj.get("spec") or {}).get("ports") or [] if m.kind == "Service" else []
+    for port in ports:
+        if isinstance(port, dict) and port.get("nodePort"):
+            out.append((f"{m.describe()} asks for a fixed nodePort", f"nodePort/{port['nodePort']}"))
     if scope(m.api_version, m.kind) is False:
-        return f"{m.describe()} is cluster-scoped"
-    return None
+        out.append((f"{m.describe()} is cluster-scoped", f"{m.kind}/{m.name}"))
+    return out
+
+
+_STEP_OBJECT = re.compile(r"^\s*kind:\s*(\w+)\s*$(?:\n(?!\s*kind:).*)*?\n\s*name:\s*([\w.-]+)", re.M)
+_STEP_NAMESPACE = re.compile(r"\bkubectl\s+create\s+(?:namespace|ns)\s+([\w.-]+)")
+
+
+def _step_keys(p: Prepared, scope: Scope) -> set[str]:
+    """The names a runbook step shares across the cluster: the same runbook in every language,
+    the cluster-scoped objects of its inline manifests, the namespaces it creates."""
+    page = p.snippet.page
+    keys = {"runbook:" + re.sub(r"^(?:.*/)?docs/[^/]+/", "", page)}
+    for kind, name in _STEP_OBJECT.findall(p.snippet.text):
+        if scope("v1", kind) is False or kind in ("PersistentVolume", "StorageClass", "Namespace", "ClusterRole"):
+            keys.add(f"{kind}/{name}")
+    keys.update(f"Namespace/{n}" for n in _STEP_NAMESPACE.findall(p.snippet.text))
+    return keys
 
 
 def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int = 0) -> Plan:
-    """Group by page (in order of first appearance) and sort pages into exclusive and parallel.
-    Pages are numbered from first_index (a run that plans several times keeps its names unique)."""
+    """Group by page (in order of first appearance), chain the pages that share names across the
+    cluster, and run everything else in parallel. Pages are numbered from first_index (a run that
+    plans several times keeps its names unique)."""
     pages: dict[str, list[Prepared]] = {}
     for p in prepared:
         pages.setdefault(p.snippet.page, []).append(p)
     result = Plan([], [], [])
+    sharing: list[PagePlan] = []
     for index, (page, items) in enumerate(pages.items(), start=first_index):
         live = [p for p in items if goes_live(p)]
         if not live:
             result.offline_only.extend(items)
             continue
         reasons = ["runbook steps may create cluster-scoped objects"] if any(is_step(p) for p in live) else []
-        reasons += [r for p in live for m in p.manifests if (r := shared_names(m, scope))]
-        page_plan = PagePlan(index, page, items, bool(reasons), namespace_for(run_id, index, page), reasons)
-        (result.exclusive if page_plan.exclusive else result.parallel).append(page_plan)
+        keys = {k for p in live if is_step(p) for k in _step_keys(p, scope)}
+        for p in live:
+            for m in p.manifests:
+                for reason, key in _shared(m, scope):
+                    reasons.append(reason)
+                    keys.add(key)
+        page_plan = PagePlan(index, page, items, False, namespace_for(run_id, index, page), reasons, keys)
+        (sharing if keys else result.parallel).append(page_plan)
+    result.chains = _chains(sharing)
     return result
+
+
+def _chains(pages: list[PagePlan]) -> list[list[PagePlan]]:
+    """Pages that share a key, directly or through others, in one chain (page order); a page
+    waits for its cleanup only when a later page of its chain shares one of its keys."""
+    parent = list(range(len(pages)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, page in enumerate(pages):
+        for key in page.keys:
+            if key in first:
+                parent[root(i)] = root(first[key])
+            else:
+                first[key] = i
+    chains: dict[int, list[PagePlan]] = {}
+    for i, page in enumerate(pages):
+        chains.setdefault(root(i), []).append(page)
+    for chain in chains.values():
+        for i, page in enumerate(chain):
+            page.exclusive = any(page.keys & later.keys for later in chain[i + 1 :])
+    return list(chains.values())

@@ -195,7 +195,7 @@ class LiveSession:
 
     def run(self, prepared: list[Prepared]) -> list[Result]:
         """Pages run in parallel, each in its own namespace; pages that share cluster-wide names run
-        one after another on one worker, beside the others."""
+        one after another, one chain of them per worker, beside the others."""
         assert self.api is not None
         plan = planning.plan(prepared, self.run_id, self._scope, self._pages_planned)
         self._pages_planned += len({p.snippet.page for p in prepared})
@@ -209,7 +209,7 @@ class LiveSession:
         results: dict[int, Result] = {id(p): p.result for p in plan.offline_only}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
-            futures = [pool.submit(self._pages, ctx, plan.exclusive)]
+            futures = [pool.submit(self._pages, ctx, chain) for chain in plan.chains]
             futures += [pool.submit(self._pages, ctx, [page]) for page in plan.parallel]
             for future in futures:
                 for p, r in future.result():
