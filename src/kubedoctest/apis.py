@@ -204,6 +204,19 @@ TOOL_GROUPS = {
 }
 
 
+# OpenShift's legacy core-group kinds (apiVersion v1): served by OpenShift's API server, not kube-apiserver
+OPENSHIFT_CORE = {
+    ("v1", kind): f"an OpenShift object (today {group}/v1), served by OpenShift, not by kube-apiserver"
+    for kind, group in (
+        ("Template", "template.openshift.io"),
+        ("DeploymentConfig", "apps.openshift.io"),
+        ("Route", "route.openshift.io"),
+        ("BuildConfig", "build.openshift.io"),
+        ("ImageStream", "image.openshift.io"),
+        ("Project", "project.openshift.io"),
+    )
+}
+
 # Kinds of other groups that a tool reads from a file and no API server serves
 TOOL_KINDS = {
     ("argoproj.io/v1alpha1", "ConfigManagementPlugin"): "an Argo CD config management plugin file (plugin.yaml)",

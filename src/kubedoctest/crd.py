@@ -81,6 +81,10 @@ class CustomResources:
             self._schemas[key] = _strict(schema)
             self.scopes[key] = str(spec.get("scope", "Namespaced"))
 
+    def versions_of(self, group: str, kind: str) -> list[str]:
+        """The versions the CRDs give for a group and kind (to say which ones a wrong apiVersion misses)."""
+        return sorted(gv.split("/")[-1] for gv, k in self._schemas if k == kind and gv.split("/")[0] == group)
+
     def knows(self, api_version: str, kind: str) -> bool:
         return (api_version, kind) in self._schemas
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _MARK = (
-    r"(?:\.\.\.+\s*(?:<\s*snip(?:ped)?\s*>)?|…|\[\s*(?:\.\.\.+|…)\s*\]|\(\s*(?:\.\.\.+|…)\s*\)|\{\s*(?:\.\.\.+|…)\s*\}"
+    r"(?:\.\.\.+\s*(?:<\s*snip(?:ped)?\s*>)?|…|\[\s*(?:\.\.+|…)\s*\]|\(\s*(?:\.\.\.+|…)\s*\)|\{\s*(?:\.\.\.+|…)\s*\}"
     r"|<-*\s*snip(?:ped)?\s*-*>)"
 )
 # A line that is only an elision (also as a list item, or followed by a word like "etc.")
@@ -53,7 +53,7 @@ HEREDOC = re.compile(r"^\s*(?:\$\s*)?[A-Za-z][^:#]*<<-?\s*['\"]?(?P<tag>[A-Za-z_
 # Placeholders a reader must replace: a one-line value holding one is never a whole object
 STRONG = re.compile(
     r"<[A-Za-z_][^<>/\n]{0,80}>"  # <secret-name>, <the namespace>
-    r"|\$\{[^}\n]+\}"  # ${VAR}
+    r"|\$\{[A-Za-z_][A-Za-z0-9_]*\}"  # ${VAR} (not ${1}, a regex back-reference)
     r"|@[A-Z][A-Z0-9_]*@"  # @VAR@
     r"|\b(?:REPLACE|CHANGE)[-_]?ME\b|\bCHANGEME\b|\bYOUR[-_][A-Z0-9_-]+"
     r"|^\*{3,}$|\[[A-Z][A-Z0-9_]*\]"
@@ -111,6 +111,11 @@ def prepare(text: str) -> Prepared:
             if found:
                 line = f'{found.group("key")}"{found.group(group)}" {found.group("comment") or ""}'.rstrip()
         out.append(line)
+    last = next(
+        (i for i in range(len(out) - 1, -1, -1) if out[i].strip() and not out[i].lstrip().startswith("#")), None
+    )
+    if last is not None and re.match(r"^\s*(?:-\s+)?[\w.-]+:\s*$", out[last]) and last > 0:
+        elided.append(last)  # an excerpt cut off after a key (`spec:`): the rest left out
     return Prepared("\n".join(out), elided, template)
 
 

@@ -211,11 +211,20 @@ def _describe_yaml_error(e: yaml.YAMLError, text: str) -> tuple[int, str]:
 _DESCRIBE_KEYS = {"Name", "Namespace", "Labels", "Annotations", "Events", "API Version", "Status", "Spec", "Metadata"}
 
 
-def _not_yaml(text: str) -> str | None:
+_STRUCTURAL = ("block end", "expected key", "mapping values are not allowed", "expected ':'", "document start")
+_SHELL_START = re.compile(r"^\s*(?:\$ |# |kubectl |oc |helm |curl |cat |echo |virtctl |export )")
+
+
+def _not_yaml(text: str, original: str) -> str | None:
     """What a yaml fence that does not parse shows instead, when it is plainly no manifest: a
-    directory tree, or `kubectl describe` output."""
+    directory tree, `kubectl describe` output, a shell session, a TOML file."""
     if re.search(r"[├└│]──|[├└]─", text):
         return "a directory tree"
+    first = next((line for line in original.split("\n") if line.strip() and not line.startswith("#!")), "")
+    if _SHELL_START.match(first) and not first.lstrip().startswith("# "):
+        return "shell commands"
+    if re.search(r"^\[[\w.\-\"]+\]\s*$", text, re.M) and re.search(r"^\s*[\w.-]+\s*=\s*\S", text, re.M):
+        return "a TOML file"
     top = {line.split(":", 1)[0] for line in text.split("\n") if re.match(r"^[A-Z][A-Za-z ]*:", line)}
     if len(top & _DESCRIBE_KEYS) >= 2 or re.search(r"^\s*Type\s+Reason\s+Age\s+From\s+Message", text, re.M):
         return "kubectl describe output"
@@ -267,12 +276,13 @@ def parse(snippet: Snippet) -> Parsed:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError as e:
         e = _python_error(text) or e
-        shown = _not_yaml(text)
+        shown = _not_yaml(text, snippet.text)
         if shown:
             others += 1  # printed output or a drawing in a yaml fence: not a Kubernetes manifest
             return done()
         mark = getattr(e, "problem_mark", None)
-        near = mark is not None and any(0 < mark.line - n <= 3 for n in prepared.elided)
+        structural = any(w in str(getattr(e, "problem", "")) + str(getattr(e, "context", "")) for w in _STRUCTURAL)
+        near = structural and mark is not None and any(0 < mark.line - n <= 3 for n in prepared.elided)
         if prepared.elided and (near or not re.search(r"^\s*(apiVersion|kind):", text, re.M)):
             partial.append("elided: not YAML on its own around the elision")  # an excerpt cut around it
             return done()
@@ -347,8 +357,8 @@ def parse(snippet: Snippet) -> Parsed:
             typo = next((k for k in obj if isinstance(k, str) and k.lower() == missing.lower()), None) or next(
                 iter(difflib.get_close_matches(missing, [k for k in obj if isinstance(k, str)], n=1, cutoff=0.8)), None
             )
-            if typo is None and not _named(obj):
-                partial.append(f"partial: document {index + 1} has {present} but no {missing} and no metadata.name")
+            if typo is None and (not _named(obj) or prepared.elided):
+                partial.append(f"partial: document {index + 1} has {present} but no {missing}, and leaves things out")
                 continue
             walker.error(
                 lines.get((typo,), start) if typo else start,

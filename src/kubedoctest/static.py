@@ -121,10 +121,21 @@ class StaticChecker:
         group = api_version.split("/")[0] if "/" in api_version else ""
         for version in versions if versions is not None else self.versions:
             vs = self._schemas[version]
+            if (api_version, kind) in apis.OPENSHIFT_CORE:
+                break  # served by OpenShift, not by kube-apiserver
             if group in vs.groups or apis.removal(api_version, kind, version) or self.crds.knows(api_version, kind):
                 return None
             if _near_builtin(vs, api_version, kind) or apis.near_tool_group(group):
                 return None
+        served = self.crds.versions_of(group, kind)
+        if served:
+            return (
+                f"custom resource {api_version} {kind}: its CustomResourceDefinition serves "
+                f"{', '.join(served)}, not {api_version.split('/')[-1]}; only its metadata checked"
+            )
+        openshift = apis.OPENSHIFT_CORE.get((api_version, kind))
+        if openshift:
+            return f"{api_version} {kind}: {openshift}; only its metadata checked"
         return (
             f"custom resource {api_version} {kind}: no CustomResourceDefinition for it (give one with --crd); "
             "only its metadata checked"
@@ -170,7 +181,9 @@ class StaticChecker:
         if (api_version, kind) in vs.by_gvk:
             if warn:
                 self._add(merged, snippet, manifest, ("apiVersion",), warn, None, version, "warning")
-            for error in self.validator(version).errors(manifest.obj):
+            errors = self.validator(version).errors(manifest.obj)
+            excuse.several = sum(1 for e in errors if _REQUIRED.match(e.message)) >= 2
+            for error in errors:
                 known = _known_fields(vs, vs.definition_at(api_version, kind, error.path))
                 for message, hint, path in _explain(error, known):
                     if tuple(path) == () and message == "missing required field 'spec'":
@@ -191,7 +204,9 @@ class StaticChecker:
             )
             return
         if self.crds.knows(api_version, kind):
-            for error in self.crds.errors(manifest):
+            errors = self.crds.errors(manifest)
+            excuse.several = sum(1 for e in errors if _REQUIRED.match(e.message)) >= 2
+            for error in errors:
                 known = self.crds.fields_at(api_version, kind, error.path)
                 for message, hint, path in _explain(error, known):
                     hint = hint or "follow the CustomResourceDefinition's schema"
@@ -251,6 +266,7 @@ class Excuse:
         self.partial = partial
         self.reasons = reasons
         self.excerpt = _imageless(obj)  # containers without an image: the page shows only a part
+        self.several = False  # set per check: several required fields are missing
 
     def __call__(self, path: tuple, message: str) -> bool:
         held = fragments.under(tuple(path), self.marked) or fragments.inside(tuple(path), self.marked)
@@ -258,11 +274,14 @@ class Excuse:
             self.reasons[f"placeholder {held}"] = None
             return True
         whole_spec = message == "missing required field 'spec'"  # an excerpt of its metadata
-        if message.startswith("missing required field") and (self.partial or self.excerpt or whole_spec):
+        several = self.several  # more than one required field left out: an excerpt, not a slip
+        if message.startswith("missing required field") and (self.partial or self.excerpt or whole_spec or several):
             # an excerpt shows what it is about: a partial object, counted and reported as a fragment
             self.reasons[f"partial: no {message.split(chr(39))[1]}"] = None
             return True
-        return self.partial and "has no value" in message
+        return self.partial and (
+            "has no value" in message or message.split(": ", 1)[-1].startswith("null is not of type")
+        )
 
 
 def _imageless(obj: object) -> bool:

@@ -167,7 +167,9 @@ class SnippetRun:
         """Create, or apply over the run's own object. Right after the page applied a LimitRange or
         ResourceQuota, the API server's admission may not see it yet (its cache fills a moment
         later: a Pod is then refused a limit the LimitRange would have defaulted), so a refusal
-        (403) is retried for up to ADMISSION_SETTLE seconds; a real refusal still fails after it."""
+        (403) is retried for up to ADMISSION_SETTLE seconds; a real refusal still fails after it.
+        So is a node port or IP "already allocated": the page of its chain that held it before has
+        deleted its Service, and the API server's allocator frees it a moment later."""
         deadline = time.monotonic() + ADMISSION_SETTLE
         while True:
             try:
@@ -178,6 +180,7 @@ class SnippetRun:
                 settling = e.status == 403 and any(
                     a.manifest.kind in ADMISSION_POLICIES and a.namespace == ns for a in state.applied
                 )
+                settling = settling or (e.status == 422 and "already allocated" in str(e))
                 if not settling or time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
