@@ -52,3 +52,30 @@ def test_a_refusal_that_lasts_fails_after_the_settle_time(monkeypatch):
     with pytest.raises(ApiError, match="No limit is specified"):
         run(api, state_with("ResourceQuota"))
     assert 1 < api.calls <= snippet.ADMISSION_SETTLE / 3 + 2
+
+
+class AllocatedApi(FlakyApi):
+    def create(self, obj, namespace, dry_run=False):
+        self.calls += 1
+        if self.calls <= self.refusals:
+            raise ApiError(
+                422,
+                'Service "web" is invalid: spec.ports[0].nodePort: Invalid value: 30981: provided port is already allocated',
+                [],
+                "Invalid",
+            )
+        return obj
+
+
+def test_a_node_port_still_allocated_by_the_previous_page_of_the_chain_is_retried(monkeypatch):
+    monkeypatch.setattr(snippet.time, "sleep", lambda s: None)
+    api = AllocatedApi(refusals=2)
+    assert run(api, snippet.PageState("ns", [])) == {"kind": "Pod"} and api.calls == 3
+
+
+def test_a_node_port_that_stays_allocated_fails_after_the_settle_time(monkeypatch):
+    clock = iter(range(0, 1000, 5))
+    monkeypatch.setattr(snippet.time, "sleep", lambda s: None)
+    monkeypatch.setattr(snippet.time, "monotonic", lambda: next(clock))
+    with pytest.raises(ApiError, match="already allocated"):
+        run(AllocatedApi(refusals=100), snippet.PageState("ns", []))

@@ -331,3 +331,31 @@ def test_placeholders_and_type_names_that_would_break_yaml_are_read_as_text(line
 def test_a_misspelled_apiversion_key_is_named():
     (finding,) = rendered("piVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a")
     assert "('piVersion' is not 'apiVersion')" in finding and "write apiVersion: in place of piVersion:" in finding
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'kubectl patch vm testvm --type=json -p=\'[{"op": "add", "path": "/spec"}]\'',
+        "$ kubectl get pods\nNAME   READY   STATUS\nweb    1/1     Running",
+        '[entryPoints]\n  [entryPoints.web]\n    address = ":80"',
+    ],
+)
+def test_shell_sessions_and_toml_in_a_yaml_fence_are_not_manifests(text):
+    p = parse(snippet(text))
+    assert (p.findings, p.manifests) == ([], [])
+
+
+def test_an_excerpt_cut_off_after_a_key_is_elided():
+    p = parse(snippet("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\nspec:"))
+    assert p.findings == [] and p.elided
+
+
+def test_a_named_excerpt_with_an_elision_and_no_apiversion_is_partial():
+    p = parse(snippet("kind: Deployment\nmetadata:\n  name: a\nspec:\n  [..]\n  replicas: 2"))
+    assert p.findings == [] and p.partial
+
+
+def test_an_elision_does_not_hide_a_bad_escape_near_it():
+    (finding,) = rendered('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  ...\ndata:\n  rule: "a\\.b"')
+    assert "YAML syntax error" in finding

@@ -296,3 +296,18 @@ def test_a_custom_resource_follows_the_api_servers_defaults_and_null_pruning():
 def test_a_custom_resource_shown_by_its_metadata_only_is_a_partial_object():
     out = crd_checked(SCHEMA, "apiVersion: example.com/v1\nkind: W\nmetadata:\n  name: w\n  labels: {a: b}")
     assert out.findings == [] and out.fragment == ["partial: no spec"]
+
+
+def test_an_openshift_template_is_not_a_misspelled_podtemplate():
+    out = checked("apiVersion: v1\nkind: Template\nmetadata:\n  name: t\nobjects: []")
+    assert out.findings == [] and "an OpenShift object" in out.skipped_objects[0]
+
+
+def test_a_crd_that_lacks_the_version_names_the_versions_it_serves():
+    out = crd_checked(SCHEMA, "apiVersion: example.com/v2\nkind: W\nmetadata:\n  name: w\nspec: {}")
+    assert "its CustomResourceDefinition serves v1, not v2" in out.skipped_objects[0]
+
+
+def test_several_required_fields_missing_make_an_excerpt_not_a_failure():
+    out = checked("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: 2")
+    assert out.findings == [] and {"partial: no spec.selector", "partial: no spec.template"} <= set(out.fragment)
