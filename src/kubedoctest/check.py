@@ -152,7 +152,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
         return found
 
     def run_block(self) -> dict[str, Any]:
-        """The `run` block of the results file (see CONTRACTS.md and README "JSON")."""
+        """The `run` block of the results file (README, "JSON")."""
         provider = getattr(self._session, "provider", None)
         version = str(getattr(provider, "version", "") or "").lstrip("v") or None if provider else None
         return {

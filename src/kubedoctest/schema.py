@@ -65,12 +65,6 @@ def default_versions(count: int = 3) -> list[str]:
     return available_versions()[-count:]
 
 
-def schema_package_version() -> str:
-    from importlib.metadata import version
-
-    return version("kubernetes-validate")
-
-
 @cache
 def _directory(version: str) -> Path:
     root = _schema_root()

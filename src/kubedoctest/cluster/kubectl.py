@@ -20,7 +20,6 @@ from pathlib import Path
 from . import build, processes
 from .provider import ProviderError
 
-CHOICES = ("cluster", "oldest")  # or an exact version, X.Y.Z
 # The newest patch of the minor below the pinned control plane, so a build needs no version list.
 PINNED = {"1.36": "1.36.6"}
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")

@@ -73,8 +73,6 @@ done
 if [ -n "$seconds" ]; then exec /bin/busybox timeout "$seconds" /bin/busybox wget "$@"; fi
 exec /bin/busybox wget "$@"
 """
-PASSWD = b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"
-GROUP = b"root:x:0:\nnobody:x:65534:\n"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Read the results files of test runs and pick, per snippet content hash, the strongest verdict.
 
 A results file is the JSON report of `kubedoctest check --format json` or of the pytest plugin's
-`--kubedoctest-results PATH` (see /work/coord/CONTRACTS.md and README.md): a top-level `run`
+`--kubedoctest-results PATH` (see README.md, "JSON"): a top-level `run`
 (provider, kubernetes, simulated, k8s_versions, date) and one entry per snippet with its content
 `hash`. Several files (a kwok run and a kind run) merge per hash: real containers beat a control
 plane with simulated nodes, which beats offline checks only. Nothing here claims more than an
