@@ -170,11 +170,12 @@ class _State:
         self.results: dict[str, Result] = {}
         self.done_pages: set[str] = set()
         self.failure: str | None = None
+        self.log: list[str] = []  # what the run said (cleanup problems, the cluster's notes), shown at the end
 
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
             try:
-                self._pipeline = Pipeline(self.settings)
+                self._pipeline = Pipeline(self.settings, log=self.log.append)
             except InputError as e:
                 raise pytest.UsageError(f"kubedoctest: {e}") from None
         return self._pipeline
@@ -292,6 +293,11 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None and state.log:
+        terminalreporter.section("kubedoctest log")
+        for message in state.log:
+            terminalreporter.write_line(message)
     entries = list(_GATHERED.get("entries", {}).values())
     if config.stash.get(_SETTINGS, None) is None or not entries:
         return
