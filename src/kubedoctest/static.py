@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 
 from . import apis, fragments, object_formats
 from .crd import CRD_API, CustomResources
+from .excuse import SPEC_REQUIRED, Excuse
+from .explain import REQUIRED, dotted, explain, known_fields
 from .model import Finding, Manifest, Snippet
-from .schema import SchemaError, Validator, VersionSchemas, schemas
-
-_UNEXPECTED = re.compile(r"'([^']+)' was unexpected")
-_REQUIRED = re.compile(r'^"([^"]+)" is a required property')
-_QUOTED_NUMBER = re.compile(r'^"[-+]?[0-9]+" is not of type')
+from .schema import Validator, VersionSchemas, schemas
 
 
 @dataclass
@@ -26,32 +23,7 @@ class StaticOutcome:
     fragment: list[str] = field(default_factory=list)  # why the snippet is only part of an object
 
 
-# Kinds that every API server rejects without a spec (the schemas of some versions do not say so)
-SPEC_REQUIRED = frozenset(
-    {
-        ("v1", "Pod"),
-        ("v1", "Service"),
-        ("v1", "PersistentVolume"),
-        ("v1", "PersistentVolumeClaim"),
-        ("v1", "ReplicationController"),
-        ("apps/v1", "Deployment"),
-        ("apps/v1", "StatefulSet"),
-        ("apps/v1", "DaemonSet"),
-        ("apps/v1", "ReplicaSet"),
-        ("batch/v1", "Job"),
-        ("batch/v1", "CronJob"),
-        ("networking.k8s.io/v1", "Ingress"),
-        ("autoscaling/v2", "HorizontalPodAutoscaler"),
-    }
-)
 _META_KEYS = ("name", "namespace", "labels", "annotations", "generateName")
-
-
-def dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(object)"
 
 
 class StaticChecker:
@@ -182,10 +154,10 @@ class StaticChecker:
             if warn:
                 self._add(merged, snippet, manifest, ("apiVersion",), warn, None, version, "warning")
             errors = self.validator(version).errors(manifest.obj)
-            excuse.several = sum(1 for e in errors if _REQUIRED.match(e.message)) >= 2
+            excuse.several = sum(1 for e in errors if REQUIRED.match(e.message)) >= 2
             for error in errors:
-                known = _known_fields(vs, vs.definition_at(api_version, kind, error.path))
-                for message, hint, path in _explain(error, known):
+                known = known_fields(vs, vs.definition_at(api_version, kind, error.path))
+                for message, hint, path in explain(error, known):
                     if tuple(path) == () and message == "missing required field 'spec'":
                         continue  # said once for every version (SPEC_REQUIRED), or not at all for a part
                     if not excuse(path, message):
@@ -205,10 +177,10 @@ class StaticChecker:
             return
         if self.crds.knows(api_version, kind):
             errors = self.crds.errors(manifest)
-            excuse.several = sum(1 for e in errors if _REQUIRED.match(e.message)) >= 2
+            excuse.several = sum(1 for e in errors if REQUIRED.match(e.message)) >= 2
             for error in errors:
                 known = self.crds.fields_at(api_version, kind, error.path)
-                for message, hint, path in _explain(error, known):
+                for message, hint, path in explain(error, known):
                     hint = hint or "follow the CustomResourceDefinition's schema"
                     if not excuse(path, message):
                         self._add(merged, snippet, manifest, path, message, hint, version)
@@ -256,48 +228,6 @@ class StaticChecker:
         )
 
 
-class Excuse:
-    """Whether a finding is not a mistake of a fragment: a placeholder's value or key (a
-    `<secret-name>` is no DNS name), or a required field a part of an object leaves out. Each
-    excused finding makes the snippet's fragment reasons say why."""
-
-    def __init__(self, marked: dict[tuple, str], partial: bool, reasons: dict[str, None], obj: object = None):
-        self.marked = marked
-        self.partial = partial
-        self.reasons = reasons
-        self.excerpt = _imageless(obj)  # containers without an image: the page shows only a part
-        self.several = False  # set per check: several required fields are missing
-
-    def __call__(self, path: tuple, message: str) -> bool:
-        held = fragments.under(tuple(path), self.marked) or fragments.inside(tuple(path), self.marked)
-        if held is not None:
-            self.reasons[f"placeholder {held}"] = None
-            return True
-        whole_spec = message == "missing required field 'spec'"  # an excerpt of its metadata
-        several = self.several  # more than one required field left out: an excerpt, not a slip
-        if message.startswith("missing required field") and (self.partial or self.excerpt or whole_spec or several):
-            # an excerpt shows what it is about: a partial object, counted and reported as a fragment
-            self.reasons[f"partial: no {message.split(chr(39))[1]}"] = None
-            return True
-        return self.partial and (
-            "has no value" in message or message.split(": ", 1)[-1].startswith("null is not of type")
-        )
-
-
-def _imageless(obj: object) -> bool:
-    """Whether an object has a container without an image (an excerpt showing only its env, say)."""
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key in ("containers", "initContainers") and isinstance(value, list):
-                if any(isinstance(c, dict) and "image" not in c for c in value):
-                    return True
-            if _imageless(value):
-                return True
-    elif isinstance(obj, list):
-        return any(_imageless(v) for v in obj)
-    return False
-
-
 def _near_builtin(vs: VersionSchemas, api_version: str, kind: str) -> str | None:
     """The served apiVersion and kind a custom-looking pair is a misspelling of (a group one or two
     letters off a Kubernetes group: `networking.k8s.oi/v1 Ingress`), or None."""
@@ -313,42 +243,3 @@ def _near_builtin(vs: VersionSchemas, api_version: str, kind: str) -> str | None
 
 def _versions_text(versions: list[str], all_versions: list[str]) -> str:
     return ", ".join(versions)
-
-
-def _explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None, tuple]]:
-    """(message, hint, field path) for one schema error; an unknown field points to its own line."""
-    path = error.path
-    unexpected = list(error.unexpected)
-    if not unexpected:
-        m = _UNEXPECTED.search(error.message)
-        if m and "Additional properties" in error.message:
-            unexpected = [m.group(1)]
-    if unexpected:
-        out = []
-        for key in unexpected:
-            where = (*path, key)
-            close = difflib.get_close_matches(key, known, n=1) if known else []
-            hint = f"did you mean {close[0]!r}?" if close else "remove it, or move it to where it belongs"
-            out.append((f"unknown field {dotted(where)!r}", hint, where))
-        return out
-    m = _REQUIRED.match(error.message)
-    if m:
-        where = (*path, m.group(1))
-        return [(f"missing required field {dotted(where)!r}", f"add {m.group(1)}", path)]
-    message = f"{dotted(path)}: {error.message}"
-    hint = None
-    if "is not of type" in error.message:
-        if '"integer"' in error.message and _QUOTED_NUMBER.match(error.message):
-            hint = "write the number without quotes"
-        elif '"string"' in error.message:
-            hint = "quote the value"
-    elif "oneOf" in error.message or "anyOf" in error.message:
-        hint = "use a quantity like 500m or 128Mi, or a port number or name, as the field expects"
-    elif "is not one of" in error.message:
-        hint = "use one of the listed values (they are case-sensitive)"
-    return [(message, hint, path)]
-
-
-def _known_fields(vs: VersionSchemas, definition: str | None) -> list[str]:
-    """The property names of the definition whose rule failed (for "did you mean")."""
-    return sorted((vs.defs.get(definition or "") or {}).get("properties", {}))
