@@ -235,16 +235,31 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return ByPage(config, log)
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Every item's entry, also those that ran on xdist workers (user properties travel)."""
-    for name, value in report.user_properties:
-        if name == _ENTRY:
-            _GATHERED.setdefault("entries", {})[value["id"]] = value
-        elif name == _RUN and _GATHERED.get("run") is None:
-            _GATHERED["run"] = value
+class _Gatherer:
+    """Every item's entry of one pytest run, also those that ran on xdist workers (user
+    properties travel). One per config: a pytest run inside a test (pytester) gathers its own."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+        self.run: Any = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == _ENTRY:
+                self.entries[value["id"]] = value
+            elif name == _RUN and self.run is None:
+                self.run = value
 
 
-_GATHERED: dict[str, Any] = {}
+_GATHERER = pytest.StashKey[_Gatherer]()
+
+
+def _gathered(config: pytest.Config) -> _Gatherer:
+    if _GATHERER not in config.stash:
+        gatherer = _Gatherer()
+        config.stash[_GATHERER] = gatherer
+        config.pluginmanager.register(gatherer, f"kubedoctest-gatherer-{id(config)}")
+    return config.stash[_GATHERER]
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
@@ -256,7 +271,8 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    _GATHERED.clear()
+    if session.config.stash.get(_SETTINGS, None) is not None:
+        _gathered(session.config)
     settings = session.config.stash.get(_SETTINGS, None)
     if (
         settings is not None
@@ -274,9 +290,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     settings = session.config.stash.get(_SETTINGS, None)
     if settings is None or _is_worker(session.config) or settings.results is None:
         return
-    entries = list(_GATHERED.get("entries", {}).values())
+    gathered = _gathered(session.config)
+    entries = list(gathered.entries.values())
     if entries:
-        doc = reports.document(entries, _GATHERED.get("run"))
+        doc = reports.document(entries, gathered.run)
         if settings.changed is not None and state is not None:
             from .changed import merge
 
@@ -298,8 +315,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section("kubedoctest log")
         for message in state.log:
             terminalreporter.write_line(message)
-    entries = list(_GATHERED.get("entries", {}).values())
-    if config.stash.get(_SETTINGS, None) is None or not entries:
+    if config.stash.get(_SETTINGS, None) is None:
+        return
+    entries = list(_gathered(config).entries.values())
+    if not entries:
         return
     s = reports.document(entries)["summary"]
     line = f"kubedoctest: {s['passed']} snippets passed, {s['failed']} failed, {s['skipped']} skipped"

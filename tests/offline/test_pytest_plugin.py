@@ -330,3 +330,25 @@ def test_fragments_fail_under_pytest_when_the_setting_says_so(pytester):
     pytester.makepyprojecttoml('[tool.kubedoctest]\nfragments = "fail"\n')
     result = pytester.runpytest(*ARGS)
     result.assert_outcomes(failed=2)
+
+
+def test_a_pytest_run_inside_a_test_does_not_leak_its_snippets_into_the_outer_results(pytester):
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "outer.md").write_text(
+        "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outer\n```\n", encoding="utf-8"
+    )
+    pytester.makeini("[pytest]\n")
+    inner_page = "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n```\n"
+    pytester.makepyfile(
+        test_inner=f"""
+        def test_runs_kubedoctest_inside(pytester):
+            (pytester.path / "docs").mkdir()
+            (pytester.path / "docs" / "inner.md").write_text({inner_page!r})
+            pytester.makeini("[pytest]")
+            pytester.runpytest(*{ARGS!r}).assert_outcomes(failed=1)
+        """
+    )
+    results = pytester.path / "results.json"
+    result = pytester.runpytest(*ARGS, "-p", "pytester", "--kubedoctest-results", str(results), "test_inner.py", "docs")
+    result.assert_outcomes(passed=2)
+    assert [e["id"] for e in json.loads(results.read_text())["snippets"]] == ["docs/outer.md:1"]
