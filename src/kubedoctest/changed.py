@@ -20,7 +20,7 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     """Absolute paths of the files changed since REF, in the working tree too."""
     top = _git(["rev-parse", "--show-toplevel"], cwd, ref).strip()
     names = _git(["diff", "--name-only", ref, "--"], cwd, ref).splitlines()
-    names += _git(["ls-files", "--others", "--exclude-standard"], cwd, ref).splitlines()
+    names += _git(["ls-files", "--others", "--exclude-standard", "--full-name"], cwd, ref).splitlines()
     return {(Path(top) / n).resolve() for n in names if n}
 
 

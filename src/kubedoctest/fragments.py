@@ -109,7 +109,8 @@ def prepare(text: str) -> Prepared:
         for pattern, group in patterns:
             found = pattern.match(line)
             if found:
-                line = f'{found.group("key")}"{found.group(group)}" {found.group("comment") or ""}'.rstrip()
+                quoted = found.group(group).replace("\\", "\\\\").replace('"', '\\"')
+                line = f'{found.group("key")}"{quoted}" {found.group("comment") or ""}'.rstrip()
         out.append(line)
     last = next(
         (i for i in range(len(out) - 1, -1, -1) if out[i].strip() and not out[i].lstrip().startswith("#")), None
