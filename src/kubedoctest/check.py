@@ -7,6 +7,7 @@ results of the pages its items belong to. No pytest here.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             raise InputError(f"shard {k}/{n} has no pages: there are {len(set(page_list))}; use fewer shards")
         self.crds, self.crd_problems = crd_files.load(settings.crds)
         self.known = baseline.read(settings.baseline) if settings.baseline is not None else None
+        self.cluster_crds = 0  # CRDs the live cluster served (counted in the header)
         self._offline: runner.Offline | None = None
         self._session: Any = None
         self._opened = False
@@ -174,19 +176,15 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f"; runbook steps with kubectl {self._session.runbook_kubectl_version}"
         if self.settings.crds:
             text += f"; {len(self.crds)} CRDs from {', '.join(str(p) for p in self.settings.crds)}"
-        if getattr(self, "cluster_crds", 0):
+        if self.cluster_crds:
             text += f"; {self.cluster_crds} CRDs of the cluster"
         if self.settings.fragments != "check":
             text += f"; fragments = {self.settings.fragments}"
         if self.known is not None:
             text += f"; baseline {self.settings.baseline}"
         if self.why is not None:
-            counts: dict[str, int] = {}
-            for reason in self.why.values():
-                key = reason.split(",")[0] if reason.startswith("includes") else reason
-                key = "includes a changed file" if key.startswith("includes") else key
-                counts[key] = counts.get(key, 0) + 1
-            detail = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing changed"
+            counts = Counter(self.why.values())
+            detail = ", ".join(f"{n} {reason}" for reason, n in counts.items()) or "nothing changed"
             text += f"; --changed {self.settings.changed}: {len(self.pages)} pages ({detail})"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"

@@ -4,11 +4,7 @@ is a fragment."""
 
 from __future__ import annotations
 
-import re
-
 from . import fragments
-
-_REQUIRED = re.compile(r'^"([^"]+)" is a required property')
 
 # Kinds that every API server rejects without a spec (the schemas of some versions do not say so)
 SPEC_REQUIRED = frozenset(

@@ -94,7 +94,7 @@ class Offline:
             if s.language in SHELL_LANGUAGES:
                 prepared.append(Prepared(s, [], runbook.offline(s, self.opened.get(id(s), frozenset()))))
             else:
-                prepared.append(_fragment(_check(s, self.parsed.get(id(s)), self.checker), self.fragments))
+                prepared.append(_check(s, self.parsed.get(id(s)), self.checker, self.fragments))
         return prepared
 
 
@@ -114,7 +114,7 @@ def is_step(p: Prepared) -> bool:
     return p.snippet.language in SHELL_LANGUAGES
 
 
-def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
+def _check(s: Snippet, p: Parsed | None, checker: StaticChecker, fragments: str = "check") -> Prepared:
     if p is None:
         reason = s.directives.reason
         return Prepared(
@@ -130,7 +130,7 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
         return Prepared(s, [], Result(s, Status.FAILED, "parse", p.findings))
     if not p.manifests:
         if p.partial:
-            return Prepared(s, [], Result(s, Status.FRAGMENT, "parse", [_fragment_note(s, p.partial)]))
+            return _fragment(s, Stage.PARSE, p.partial, [], [], fragments)
         return Prepared(s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), NOT_A_MANIFEST, "info")]))
     outcome = checker.check(s, p.manifests, elided=p.elided)
     findings = list(outcome.findings)
@@ -152,36 +152,29 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker) -> Prepared:
     if not outcome.checked:
         return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
     if outcome.fragment or p.partial:
-        findings.append(_fragment_note(s, [*outcome.fragment, *p.partial]))
-        return Prepared(s, [], Result(s, Status.FRAGMENT, "static", findings, k8s_versions=outcome.versions))
+        return _fragment(s, Stage.STATIC, [*outcome.fragment, *p.partial], findings, outcome.versions, fragments)
     return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings, k8s_versions=outcome.versions))
 
 
 FRAGMENT_NOTE = "fragment ({reasons}): checked what is there (field names, types, formats), not applied"
 
 
-def _fragment_note(s: Snippet, reasons: list[str]) -> Finding:
-    return Finding(s.where(), FRAGMENT_NOTE.format(reasons="; ".join(reasons)), "info")
-
-
-def _fragment(p: Prepared, mode: str) -> Prepared:
-    """A fragment as the `fragments` setting says: check (as found), skip, or fail."""
-    r = p.result
-    if r.status != Status.FRAGMENT or mode == "check":
-        return p
-    note = next(f for f in r.findings if f.message.startswith("fragment ("))
-    reasons = note.message[len("fragment (") :].split("): ", 1)[0]
+def _fragment(
+    s: Snippet, stage: Stage, reasons: list[str], findings: list[Finding], versions: list[str], mode: str
+) -> Prepared:
+    """A fragment as the `fragments` setting says: check (a result of its own, with the findings
+    of what is there), skip, or fail."""
+    shown = "; ".join(reasons)
     if mode == "skip":
-        message = f'skipped: fragment ({reasons}); fragments = "skip"'
-        return Prepared(
-            p.snippet, [], Result(p.snippet, Status.SKIPPED, r.stage, [Finding(note.where, message, "info")])
-        )
-    message = f'fragment ({reasons}): a part of an object, and fragments = "fail" makes fragments failures'
-    hint = 'show the whole object, or mark the fence <!-- kubedoctest: skip reason="..." -->'
-    failed = Result(
-        p.snippet, Status.FAILED, r.stage, [Finding(note.where, message, hint=hint)], k8s_versions=r.k8s_versions
-    )
-    return Prepared(p.snippet, [], failed)
+        message = f'skipped: fragment ({shown}); fragments = "skip"'
+        return Prepared(s, [], Result(s, Status.SKIPPED, stage, [Finding(s.where(), message, "info")]))
+    if mode == "fail":
+        message = f'fragment ({shown}): a part of an object, and fragments = "fail" makes fragments failures'
+        hint = 'show the whole object, or mark the fence <!-- kubedoctest: skip reason="..." -->'
+        failed = Result(s, Status.FAILED, stage, [Finding(s.where(), message, hint=hint)], k8s_versions=versions)
+        return Prepared(s, [], failed)
+    note = Finding(s.where(), FRAGMENT_NOTE.format(reasons=shown), "info")
+    return Prepared(s, [], Result(s, Status.FRAGMENT, stage, [*findings, note], k8s_versions=versions))
 
 
 def without_cluster(prepared: list[Prepared]) -> list[Result]:

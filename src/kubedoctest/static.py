@@ -55,8 +55,9 @@ class StaticChecker:
             if tool:
                 out.tool_configs.append(f"{manifest.describe()}: {tool}")
                 continue
-            if not self.checkable(manifest, out.versions):
-                out.skipped_objects.append(f"{manifest.describe()}: {self.custom_reason(manifest)}")
+            custom = self.custom_reason(manifest, out.versions)
+            if custom is not None:
+                out.skipped_objects.append(f"{manifest.describe()}: {custom}")
                 self._metadata_only(merged, snippet, manifest, reasons)
                 continue
             named = bool(manifest.name)
@@ -71,8 +72,7 @@ class StaticChecker:
             for path, message, hint in object_formats.problems(manifest):
                 if not excuse(path, message):
                     self._add(merged, snippet, manifest, path, message, hint, "*")
-            self.excuse_reasons = reasons
-            self._structure(merged, snippet, manifest, partial)
+            self._structure(merged, snippet, manifest, reasons)
             for version in out.versions:
                 self._check_one(merged, snippet, manifest, version, excuse)
             out.checked.append(manifest)
@@ -82,13 +82,10 @@ class StaticChecker:
         out.fragment = list(reasons)
         return out
 
-    def checkable(self, manifest: Manifest, versions: list[str]) -> bool:
-        """Whether there is a schema to check the object against (built-in, removed, or a CRD), or
-        a mistake to report (a built-in group that does not serve the kind, a misspelled group)."""
-        return self.custom_reason(manifest, versions) is None
-
     def custom_reason(self, manifest: Manifest, versions: list[str] | None = None) -> str | None:
-        """Why a custom resource is not checked (no CustomResourceDefinition), or None."""
+        """Why a custom resource is not checked (no CustomResourceDefinition), or None when there is
+        a schema to check the object against (built-in, removed, or a CRD), or a mistake to report
+        (a built-in group that does not serve the kind, a misspelled group)."""
         api_version, kind = manifest.api_version, manifest.kind
         group = api_version.split("/")[0] if "/" in api_version else ""
         for version in versions if versions is not None else self.versions:
@@ -120,11 +117,11 @@ class StaticChecker:
         for path, message, hint in object_formats.problems(manifest):
             if tuple(path[:2]) in (("metadata", "name"), ("metadata", "namespace")) and not excuse(path, message):
                 self._add(merged, snippet, manifest, path, message, hint, "*")
-        self.excuse_reasons = reasons
-        self._structure(merged, snippet, manifest, True)
+        self._structure(merged, snippet, manifest, reasons)
 
-    def _structure(self, merged, snippet: Snippet, manifest: Manifest, partial: bool) -> None:
-        """Mistakes of shape every API server rejects, whatever its version's schema says."""
+    def _structure(self, merged, snippet: Snippet, manifest: Manifest, reasons: dict[str, None]) -> None:
+        """Mistakes of shape every API server rejects, whatever its version's schema says; a
+        workload shown without its spec is a part of an object (one of the fragment `reasons`)."""
         obj = manifest.obj
         meta = obj.get("metadata")
         stray = [k for k in _META_KEYS if k in obj]
@@ -140,7 +137,7 @@ class StaticChecker:
             )
         if (manifest.api_version, manifest.kind) in SPEC_REQUIRED and "spec" not in obj:
             # every API server rejects it, whatever its version's schema says: a part, on every version
-            self.excuse_reasons["partial: no spec"] = None
+            reasons["partial: no spec"] = None
 
     def _add(self, merged, snippet, manifest, path, message, hint, version, severity="error") -> None:
         where = snippet.where(manifest.line_of(path))
@@ -158,8 +155,6 @@ class StaticChecker:
             for error in errors:
                 known = known_fields(vs, vs.definition_at(api_version, kind, error.path))
                 for message, hint, path in explain(error, known):
-                    if tuple(path) == () and message == "missing required field 'spec'":
-                        continue  # said once for every version (SPEC_REQUIRED), or not at all for a part
                     if not excuse(path, message):
                         self._add(merged, snippet, manifest, path, message, hint, version)
             return
