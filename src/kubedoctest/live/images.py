@@ -52,6 +52,28 @@ def of_step(text: str) -> list[str]:
     return [i for i in out if i and "$" not in i]
 
 
+def of_heredocs(text: str) -> list[str]:
+    """Images of the workloads a step's here-documents hold (`kubectl apply -f - <<'EOF'` ... `EOF`)."""
+    import yaml
+
+    from .. import shell
+
+    try:
+        commands = shell.parse(text)
+    except shell.ShellSyntaxError:
+        return []
+    out = []
+    for c in commands:
+        try:
+            documents = list(yaml.safe_load_all(c.heredoc or ""))
+        except yaml.YAMLError:
+            continue
+        for doc in documents:
+            if isinstance(doc, dict):
+                out += of_object(doc)
+    return [i for i in out if "$" not in i]
+
+
 @dataclass
 class Availability:
     """What the cluster's provider made of the run's images (kind); empty on kwok and existing."""
