@@ -34,7 +34,12 @@ def of_object(obj: Obj) -> list[str]:
 
 
 def of_step(text: str) -> list[str]:
-    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X`."""
+    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X`, and the
+    workloads of its here-documents."""
+    return _of_words(text) + of_heredocs(text)
+
+
+def _of_words(text: str) -> list[str]:
     out = []
     try:
         words = shlex.split(text, comments=True)

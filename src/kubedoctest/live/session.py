@@ -234,7 +234,7 @@ class LiveSession:
             i
             for p in prepared
             if planning.goes_live(p) and is_step(p) and "missing-image" not in p.snippet.directives.allow
-            for i in [*images.of_step(p.snippet.text), *images.of_heredocs(p.snippet.text)]
+            for i in images.of_step(p.snippet.text)
         ]
         try:
             plan = prepare(sorted(set(wanted)))
