@@ -67,6 +67,14 @@ def test_a_step_names_images_by_flag_and_by_set_image():
     assert images.of_step('kubectl run t --image "$IMAGE"') == []
 
 
+def test_the_images_of_a_steps_here_document_are_prepared_too():
+    # a runbook page run on its own (or by --changed) must get the images its inline manifests name
+    step = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: c\nspec:\n  containers:\n    - name: c\n      image: busybox:1.38\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nEOF\nkubectl get pods"
+    assert images.of_heredocs(step) == ["busybox:1.38"]
+    assert images.of_heredocs("kubectl apply -f - <<'EOF'\n: [not yaml\nEOF") == []
+    assert images.of_heredocs("kubectl get pods") == []
+
+
 def _pod(reason: str, restarts: int = 3) -> dict:
     return {"kind": "Pod", "status": {"containerStatuses": [
         {"name": "app", "restartCount": restarts, "state": {"waiting": {"reason": reason}}}
