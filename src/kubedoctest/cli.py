@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         from .cluster import commands
 
         if args.action == "build" and args.provider == "kind":
-            from .cluster.nodeimage import command
+            from .cluster.kind.nodeimage import command
 
             return command.run(force=args.force)
         return commands.run(args.action, args.name)

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from kubedoctest.cluster import processes
-from kubedoctest.cluster.kwok import KwokProvider
+from kubedoctest.cluster.kwok.provider import KwokProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = [

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kubedoctest.cluster import processes, provider
-from kubedoctest.cluster.existing import ExistingProvider
-from kubedoctest.cluster.kwok import KwokProvider
+from kubedoctest.cluster.existing.provider import ExistingProvider
+from kubedoctest.cluster.kwok.provider import KwokProvider
 from kubedoctest.live import signals
 
 

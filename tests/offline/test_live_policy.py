@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster.existing import ExistingProvider, minify
+from kubedoctest.cluster.existing.provider import ExistingProvider, minify
 from kubedoctest.cluster.provider import ProviderError
 from kubedoctest.live.policy import Policy, step_effects
 from kubedoctest.model import Manifest

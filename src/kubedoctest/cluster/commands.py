@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import build, processes
-from .kwok import KwokProvider
+from .kwok.provider import KwokProvider
 from .provider import ProviderError
 
 

@@ -70,8 +70,8 @@ class Provider(ABC):
 
 def provider_classes() -> list[type[Provider]]:
     """Every provider type, for `cluster gc`."""
-    from .existing import ExistingProvider
-    from .kind import KindProvider
-    from .kwok import KwokProvider
+    from .existing.provider import ExistingProvider
+    from .kind.provider import KindProvider
+    from .kwok.provider import KwokProvider
 
     return [KwokProvider, KindProvider, ExistingProvider]

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import runbook
-from ..cluster import existing, kubectl, processes
+from ..cluster import kubectl, processes
 from ..cluster.build import bin_dir
+from ..cluster.existing import provider as existing
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
 from ..runner import is_step
@@ -45,7 +46,7 @@ def open_session(
     log: Callable[[str], None] = lambda m: None,
     runbook_kubectl: str = "cluster",
 ) -> LiveSession:
-    from ..cluster.select import provider_for
+    from ..cluster.registry import provider_for
 
     try:
         provider = provider_for(cluster, kubeconfig=kubeconfig, allow_existing=allow_existing, context=context, log=log)

@@ -6,8 +6,8 @@ import signal
 import sys
 from typing import Any
 
-from ..build import BuildError
-from ..docker import DockerError
+from ...build import BuildError
+from ...docker import DockerError
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from ..kubeclient import api_client
-from . import processes
-from .provider import Provider, ProviderError
+from ...kubeclient import api_client
+from .. import processes
+from ..provider import Provider, ProviderError
 
 RUN_LABEL = "kubedoctest.io/run"
 OWNER_ANNOTATION = "kubedoctest.io/owner"  # "<host>/<pid>" of the run that created the namespace
@@ -85,7 +85,7 @@ class ExistingProvider(Provider):
         self.server = ""
         self.folder: Path | None = None
         self._version = "unknown"
-        from .build import bin_dir
+        from ..build import bin_dir
 
         pinned = bin_dir() / "kubectl"
         found = shutil.which("kubectl")

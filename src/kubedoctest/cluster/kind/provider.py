@@ -20,12 +20,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from . import build, docker, processes
+from .. import build, docker, processes
+from ..provider import Provider, ProviderError
 from .nodeimage import IMAGE as BUILT_IMAGE
 from .nodeimage import components
 from .nodeimage import files as node_files
 from .nodeimage.images import RECIPE_LABEL
-from .provider import Provider, ProviderError
 
 # kind v0.33.0's own image for Kubernetes 1.37, pinned by digest (the stock path, with internet).
 STOCK_IMAGE = "kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5"
@@ -316,7 +316,7 @@ class KindProvider(Provider):
 
     def prepare_images(self, images: list[str]):
         """Load the run's workload images into the node: real ones, or stand-ins; see standins.py."""
-        from . import standins
+        from . import images as standins
 
         preloaded = {f"registry.k8s.io/pause:{components.PAUSE}", node_files.HELPER_IMAGE}
         try:

@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from ..build import BuildError
+from ...build import BuildError
 
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"

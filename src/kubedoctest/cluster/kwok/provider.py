@@ -19,8 +19,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from . import build, pki, processes
-from .provider import Provider, ProviderError
+from .. import build, pki, processes
+from ..provider import Provider, ProviderError
 
 NODES = 2
 NODE_ANNOTATION = "kwok.x-k8s.io/node"

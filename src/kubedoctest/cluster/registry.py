@@ -14,9 +14,9 @@ def provider_for(
     context: str | None = None,
     log: Callable[[str], None] = lambda m: None,
 ) -> Provider:
-    from .existing import ExistingProvider
-    from .kind import KindProvider
-    from .kwok import KwokProvider
+    from .existing.provider import ExistingProvider
+    from .kind.provider import KindProvider
+    from .kwok.provider import KwokProvider
 
     if cluster == "kwok":
         return KwokProvider(log=log)

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import build, docker
-from ..build import BuildError
+from ... import build, docker
+from ...build import BuildError
 from . import components, debs, files, node, rootfs
 from .images import RECIPE_LABEL, ImageSpec, ensure
 

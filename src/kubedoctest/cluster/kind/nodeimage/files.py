@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from .. import build
+from ... import build
 from . import components
 
 BRIDGE_SUBNET = "10.244.0.0/24"  # the first node CIDR of kind's default pod subnet (one node)

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..build import BuildError
+from ...build import BuildError
 
 
 def extract(package: str, cache: Path, log: Callable[[str], None]) -> Path:

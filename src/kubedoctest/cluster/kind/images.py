@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docker
+from .. import docker
 from .nodeimage import node_cache, rootfs
 from .nodeimage.images import ImageSpec, ensure
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import build
+from ... import build
 
 CONTAINERD = "2.4.2"
 RUNC = "1.5.3"

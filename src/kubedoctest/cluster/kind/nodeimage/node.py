@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import docker
+from ... import docker
 from . import files as node_files
 from .images import RECIPE_LABEL, ImageSpec, write_tar
 
