@@ -165,7 +165,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "cluster": provider.describe() if provider is not None else "none",
             "kubectl": getattr(self._session, "runbook_kubectl_version", None) or None,
-            "notes": list(getattr(provider, "notes", None) or []),
+            "notes": provider.notes if provider is not None else [],
         }
 
     def header(self) -> str:
@@ -191,7 +191,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
         for problem in self.crd_problems:
             text += f"\nkubedoctest: warning: CRD file {problem}"
         if self._session is not None:
-            for note in getattr(getattr(self._session, "provider", None), "notes", None) or []:
+            for note in self._session.provider.notes:
                 text += f"\nkubedoctest: {note}"
         return text
 

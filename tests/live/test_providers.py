@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,7 +191,7 @@ def test_kind_without_its_node_image_says_how_to_build_it_and_leaves_nothing(bin
     done = _check(page, "--cluster", "kind", env=env)
     assert done.returncode == 2
     message = done.stderr.strip()
-    assert message.startswith("kubedoctest: failed to create kind cluster:"), message
+    assert re.match(r"kubedoctest: failed to create kind cluster kubedoctest-\d+-[0-9a-f]+: ", message), message
     docker_up = subprocess.run(["docker", "info"], capture_output=True).returncode == 0 if _has("docker") else False
     if docker_up:
         assert "kubedoctest/no-such-node:v0.0.0 is not present" in message, message

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest.cluster import processes, provider
+from kubedoctest.cluster import processes, registry
 from kubedoctest.cluster.existing.provider import ExistingProvider
 from kubedoctest.cluster.kwok.provider import KwokProvider
 from kubedoctest.live import signals
@@ -24,7 +24,7 @@ from kubedoctest.live import signals
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KUBEDOCTEST_CACHE", str(tmp_path / "cache"))
     # kind's gc asks Docker first (slow, and not what these tests are about)
-    monkeypatch.setattr(provider, "provider_classes", lambda: [KwokProvider, ExistingProvider])
+    monkeypatch.setattr(registry, "PROVIDERS", {"kwok": KwokProvider, "existing": ExistingProvider})
     return tmp_path
 
 
@@ -66,7 +66,7 @@ def test_gc_removes_a_dead_owners_cluster_and_folder_but_not_a_live_one(cache: P
     processes.register("dead", dead_folder, [], dead_pid(), "kwok")
     processes.register("live", live_folder, [], os.getpid(), "kwok")
     logged: list[str] = []
-    removed = processes.gc(logged.append)
+    removed = registry.gc(logged.append)
     assert removed == ["dead"]
     assert not dead_folder.exists() and live_folder.exists()
     assert processes.read("live") is not None and processes.read("dead") is None
@@ -81,7 +81,7 @@ def test_gc_keeps_an_unreadable_entry_while_its_writer_may_be_alive_and_removes_
     past = time.time() - processes.UNREADABLE_GRACE - 5
     os.utime(old, (past, past))
     logged: list[str] = []
-    processes.gc(logged.append)
+    registry.gc(logged.append)
     assert young.exists()
     assert not old.exists()
     assert any("unreadable registry entry" in m and "old.json" in m for m in logged)
@@ -91,7 +91,7 @@ def test_entries_of_other_provider_types_are_left_to_their_own_gc(cache: Path):
     folder = cache / "other"
     folder.mkdir()
     processes.register("someone", folder, [], dead_pid(), "no-such-provider")
-    assert processes.gc(lambda m: None) == []
+    assert registry.gc(lambda m: None) == []
     assert folder.exists()
 
 
@@ -149,3 +149,82 @@ def test_a_signal_whose_exception_a_finalizer_swallowed_still_stops_the_run():
             signals.check()
     with signals.armed():
         assert not signals.stop_requested()  # a new session starts clean
+
+
+class _Recording(KwokProvider):
+    """A kwok provider that starts nothing and records which provider types were gc'd."""
+
+    name = "kwok"
+    calls: list[str] = []
+
+    def create(self) -> None:
+        self.calls.append(f"create {self.name}")
+
+    @classmethod
+    def gc(cls, log) -> list[str]:
+        cls.calls.append(f"gc {cls.name}")
+        return []
+
+
+class _RecordingOther(_Recording):
+    name = "other"
+
+
+def test_starting_a_provider_runs_the_gc_of_that_provider_only(monkeypatch: pytest.MonkeyPatch):
+    _Recording.calls = []
+    monkeypatch.setattr(registry, "PROVIDERS", {"kwok": _Recording, "other": _RecordingOther})
+    registry.start(_Recording())
+    assert _Recording.calls == ["gc kwok", "create kwok"]
+    _Recording.calls = []
+    registry.gc(lambda m: None)  # `kubedoctest cluster gc`: every provider's
+    assert _Recording.calls == ["gc kwok", "gc other"]
+
+
+def test_gc_never_removes_a_cluster_brought_up_with_cluster_up(cache: Path):
+    folder = cache / "up"
+    folder.mkdir()
+    # kind's `cluster up`: no process of ours runs it, its owner is none, it stays until `cluster down`
+    processes.register("up", folder, [], None, "kind", extra={"detached": True})
+    # kwok's `cluster up` whose processes are gone (a reboot): nothing left to keep
+    gone = cache / "gone"
+    gone.mkdir()
+    processes.register("gone", gone, [dead_pid()], None, "kwok", extra={"detached": True})
+    assert [e.name for e in processes.dead("kind")] == []
+    assert registry.gc(lambda m: None) == ["gone"]
+    assert folder.exists() and processes.read("up") is not None
+
+
+def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    from kubedoctest.cluster.kind.provider import KindProvider
+
+    monkeypatch.setitem(registry.PROVIDERS, "kind", KindProvider)
+    assert not registry.provider_for("kind").attach  # none up: a cluster of its own
+    folder = cache / "kind-up"
+    folder.mkdir()
+    processes.register("kubedoctest-kind", folder, [], None, "kind",
+                       extra={"detached": True, "kubeconfig": str(folder / "kubeconfig"), "image": "kindest/node:v1.37.0"})  # fmt: skip
+    monkeypatch.setattr(KindProvider, "running", classmethod(lambda cls, entry: True))
+    provider = registry.provider_for("kind")
+    assert provider.attach and provider.cluster_name == "kubedoctest-kind"
+    provider.create()
+    assert provider.kubeconfig == folder / "kubeconfig"
+    assert "attached" in provider.describe() and provider.version == "1.37.0"
+    provider.delete()  # not ours to delete
+    assert folder.exists() and processes.read("kubedoctest-kind") is not None
+
+
+def test_provider_errors_name_the_verb_the_provider_the_cluster_the_command_and_its_output():
+    from kubedoctest.cluster.provider import failure
+
+    message = str(failure("delete", "kind", "kubedoctest-1-ab", "exit code 1", ["kind", "delete"], "boom\n"))
+    assert message == "failed to delete kind cluster kubedoctest-1-ab: exit code 1\ncommand: kind delete\nboom"
+    assert str(KwokProvider(name="k").error("create", "no binaries")) == "failed to create kwok cluster k: no binaries"
+
+
+def test_every_provider_takes_the_same_keyword_arguments():
+    from kubedoctest.cluster.kind.provider import KindProvider
+
+    options = {"name": "n", "log": print, "detach": False, "attach": False, "image": "i:v1", "kubeconfig": None,
+               "context": None, "allow_existing": None}  # fmt: skip
+    for cls in (KwokProvider, KindProvider, ExistingProvider):
+        assert cls(**options).cluster_name == "n"

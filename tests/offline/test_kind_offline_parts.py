@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from kubedoctest.cluster import docker
+from kubedoctest.cluster.kind import config as kind
 from kubedoctest.cluster.kind import images as standins
-from kubedoctest.cluster.kind import provider as kind
 from kubedoctest.live import images, pods
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -160,7 +160,19 @@ class Entry:
         owner = self.data.get("owner")
         if owner is not None:
             return alive(owner)
-        return any(alive(p) for p in self.data.get("pids", []))  # `cluster up`: alive until `cluster down`
+        if self.data.get("pids"):
+            return any(alive(p) for p in self.data["pids"])  # `cluster up` of kwok: alive while they run
+        return bool(self.data.get("detached"))  # `cluster up` of kind: its containers live until `cluster down`
+
+    @property
+    def detached(self) -> bool:
+        """Brought up with `kubedoctest cluster up`: it belongs to no run."""
+        return bool((self.data or {}).get("detached"))
+
+    @property
+    def folder(self) -> Path | None:
+        folder = (self.data or {}).get("folder")
+        return Path(folder) if folder else None
 
 
 def entries(provider: str | None = None) -> Iterator[Entry]:
@@ -187,10 +199,31 @@ def entries(provider: str | None = None) -> Iterator[Entry]:
 
 
 def read(name: str) -> dict[str, Any] | None:
+    entry = find(name)
+    return entry.data if entry is not None else None
+
+
+def find(name: str) -> Entry | None:
     for e in entries():
         if e.path.stem == name:
-            return e.data
+            return e
     return None
+
+
+def dead(provider: str) -> Iterator[Entry]:
+    """The readable entries of a provider type whose owner is gone."""
+    for e in entries(provider):
+        if e.data is not None and not e.owner_alive():
+            yield e
+
+
+def remove_unreadable(log: Callable[[str], None]) -> None:
+    """Entries that could not be read for longer than the grace period, and interrupted writes."""
+    remove_stale_temporary_files(log)
+    for e in entries():
+        if e.data is None and not e.owner_alive():
+            e.path.unlink(missing_ok=True)
+            log(f"removed an unreadable registry entry {e.path} ({e.problem})")
 
 
 def alive(pid: int | None) -> bool:
@@ -230,18 +263,3 @@ def remove_stale_temporary_files(log: Callable[[str], None]) -> None:
             if time.time() - tmp.stat().st_mtime > UNREADABLE_GRACE:
                 tmp.unlink()
                 log(f"removed an interrupted registry write {tmp}")
-
-
-def gc(log: Callable[[str], None] = print) -> list[str]:
-    """Remove what every provider type left behind whose owner is gone; returns the names removed."""
-    from .provider import provider_classes
-
-    removed: list[str] = []
-    for cls in provider_classes():
-        removed += cls.gc(log)
-    remove_stale_temporary_files(log)
-    for e in entries():
-        if e.data is None and not e.owner_alive():
-            e.path.unlink(missing_ok=True)
-            log(f"removed an unreadable registry entry {e.path} ({e.problem})")
-    return removed

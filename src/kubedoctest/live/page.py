@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import runbook
-from ..cluster.existing.provider import OWNER_ANNOTATION, owner_id
+from ..cluster.namespaces import OWNER_ANNOTATION, owner_id
 from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
 from ..runner import is_step
 from . import expect, policy

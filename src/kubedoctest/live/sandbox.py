@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .. import steplint
-from ..cluster.existing.provider import minify
+from ..cluster.kubeconfig import minify
 
 MISSING = """#!/bin/sh
 echo "kubedoctest: {tool} is not available to runbook steps: {why}" >&2

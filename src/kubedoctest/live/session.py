@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import runbook
-from ..cluster import kubectl, processes
+from ..cluster import kubectl, namespaces, processes, registry
 from ..cluster.build import bin_dir
-from ..cluster.existing import provider as existing
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
 from ..runner import is_step
@@ -46,10 +45,10 @@ def open_session(
     log: Callable[[str], None] = lambda m: None,
     runbook_kubectl: str = "cluster",
 ) -> LiveSession:
-    from ..cluster.registry import provider_for
-
     try:
-        provider = provider_for(cluster, kubeconfig=kubeconfig, allow_existing=allow_existing, context=context, log=log)
+        provider = registry.provider_for(
+            cluster, kubeconfig=kubeconfig, allow_existing=allow_existing, context=context, log=log
+        )
     except ProviderError as e:
         raise InputError(str(e)) from None
     return LiveSession(
@@ -110,7 +109,7 @@ class LiveSession:
         signals.check()  # a signal whose exception was lost while the cluster started
 
     def _start(self) -> None:
-        self.provider.create()
+        registry.start(self.provider)
         self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-run-", dir=self.provider.folder))
         self.api = Api(self.provider.kubeconfig, self.folder, pool=self.jobs * 2 + 2, cancelled=self.cancelled)
         if not self.provider.owned:
@@ -120,14 +119,14 @@ class LiveSession:
     def _pick_kubectl(self) -> None:
         """The kubectl of runbook steps: the provider's, or the version the setting asks for (the
         oldest the skew policy allows is built once and cached)."""
-        wanted = kubectl.resolve(self.runbook_kubectl_choice, str(getattr(self.provider, "version", "") or ""))
+        wanted = kubectl.resolve(self.runbook_kubectl_choice, self.provider.version)
         self.runbook_kubectl = self.provider.kubectl if wanted is None else kubectl.ensure(wanted, self.log)
         self.runbook_kubectl_version = _kubectl_version(self.runbook_kubectl)
 
     def _remove_leftovers(self) -> None:
         """Namespaces of earlier runs from this machine whose process is gone (a crash, kill -9)."""
         assert self.api is not None
-        host = existing.owner_id().split("/")[0]
+        host = namespaces.owner_id().split("/")[0]
         try:
             found = self.api.list("v1", "Namespace", None, RUN_LABEL).get("items", [])
         except ApiError as e:
@@ -137,7 +136,7 @@ class LiveSession:
             return
         for ns in found:
             meta = ns.get("metadata") or {}
-            owner = (meta.get("annotations") or {}).get(existing.OWNER_ANNOTATION, "")
+            owner = (meta.get("annotations") or {}).get(namespaces.OWNER_ANNOTATION, "")
             owner_host, _, pid = owner.rpartition("/")
             if (
                 owner_host == host
@@ -227,15 +226,14 @@ class LiveSession:
     def _images(self, prepared: list[Prepared]) -> Availability:
         """Let the provider make the run's workload images available (kind loads real images or
         local stand-ins into its node); kwok and existing clusters have nothing to do."""
-        prepare = getattr(self.provider, "prepare_images", None)
-        if prepare is None:
-            return Availability()
         wanted = [i for p in prepared if planning.goes_live(p) for m in p.manifests for i in images.of_object(m.obj)]
         wanted += [i for p in prepared if planning.goes_live(p) and is_step(p) for i in images.of_step(p.snippet.text)]
         try:
-            plan = prepare(sorted(set(wanted)))
+            plan = self.provider.prepare_images(sorted(set(wanted)))
         except ProviderError as e:
             raise InputError(str(e)) from None
+        if plan is None:
+            return Availability()
         return Availability(standin=dict(plan.standin), unavailable=set(plan.unavailable))
 
     def _scope(self, api_version: str, kind: str) -> bool | None:
