@@ -8,17 +8,35 @@ base paths. Unlike MkDocs it never drops a missing or escaping include silently:
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .include_files import (
+    FAILED_MARK,
+    MAX_DEPTH,
+    IncludeConfig,
+    IncludeError,
+    Line,
+    display,
+    failed_line,
+    failed_message,
+    read_included,
+)
 from .include_select import RE_SECTION, SelectionError, select_ranges, select_section, unescape_section
+from .macro_includes import expand_macros
 from .model import Origin
-from .reading import RejectedFile, read_bounded
 
-MAX_DEPTH = 20  # nested includes; a deeper chain is almost surely a mistake
-MAX_INCLUDE_BYTES = 5 * 1024 * 1024
+__all__ = [
+    "FAILED_MARK",
+    "MAX_DEPTH",
+    "IncludeConfig",
+    "IncludeError",
+    "Line",
+    "expand",
+    "failed_line",
+    "failed_message",
+]
+
 
 RE_ALL = re.compile(
     r"""(?x)
@@ -37,42 +55,12 @@ RE_TARGET = re.compile(
 )
 
 
-class IncludeError(ValueError):
-    """An include that cannot be resolved; `line` is the page line of the marker."""
-
-    def __init__(self, message: str, origin: Origin):
-        super().__init__(message)
-        self.origin = origin
-
-
-@dataclass
-class IncludeConfig:
-    """The pymdownx.snippets options that change what a page contains."""
-
-    base_paths: list[Path] = field(default_factory=lambda: [Path(".")])
-    restrict_base_path: bool = True
-    dedent_subsections: bool = False
-    tab_length: int = 4
-    display_root: Path = field(default_factory=Path.cwd)
-    project_root: Path | None = None  # included files must resolve inside it (None: anywhere)
-    # mkdocs-macros (`{% include "f" %}`, `{% raw %}`): its template folders, None when not enabled
-    macros_dirs: list[Path] | None = None
-    macros_block: tuple[str, str] = ("{%", "%}")  # its Jinja block delimiters (j2_block_start_string, ...)
-    # markdown-include (`{!f!}`): its base path, None when not enabled
-    markdown_include_base: Path | None = None
-
-
-Line = tuple[str, Origin]
-
-
 def expand(lines: list[str], config: IncludeConfig, isolate: bool = False) -> list[Line]:
     """Expand includes in a page's lines; each output line carries its Origin. An include that
     cannot be resolved raises IncludeError, or with `isolate` becomes a marked line in place of
     its content (`failed_message`), so that only the fence holding it fails."""
     tagged = [(text, Origin(page_line=i + 1)) for i, text in enumerate(lines)]
     if config.macros_dirs is not None or config.markdown_include_base is not None:
-        from .macro_includes import expand_macros
-
         tagged = expand_macros(tagged, config)
     out = _parse(tagged, config, seen=[], is_section=False, depth=0)
     if not isolate:
@@ -81,13 +69,6 @@ def expand(lines: list[str], config: IncludeConfig, isolate: bool = False) -> li
             if failed is not None:
                 raise IncludeError(failed, origin)
     return out
-
-
-def _display(path: Path, config: IncludeConfig) -> str:
-    try:
-        return os.path.relpath(path, config.display_root)
-    except ValueError:
-        return str(path)
 
 
 def _origin_for(parent: Origin, source: str, source_line: int) -> Origin:
@@ -143,20 +124,6 @@ def _parse(lines: list[Line], config: IncludeConfig, seen: list[Path], is_sectio
     return out
 
 
-# A failed include becomes one marked line in place of its content, so only the fence that holds it
-# fails (collect.py reads the mark); the rest of the page is still checked.
-FAILED_MARK = "\x00kubedoctest-failed-include\x00"
-
-
-def failed_line(message: str) -> str:
-    return FAILED_MARK + message
-
-
-def failed_message(text: str) -> str | None:
-    """The include error a marked line carries, or None for an ordinary line."""
-    return text[len(FAILED_MARK) :] if text.startswith(FAILED_MARK) else None
-
-
 def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path], depth: int) -> list[Line]:
     m = RE_TARGET.match(spec)
     target = (m.group(1) if m else spec).strip()
@@ -170,7 +137,7 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path],
         )
     path = _resolve(target, origin, config)
     if path in seen:
-        chain = " -> ".join(_display(p, config) for p in [*seen[seen.index(path) :], path])
+        chain = " -> ".join(display(p, config) for p in [*seen[seen.index(path) :], path])
         raise IncludeError(f"failed to include {target!r}: an include cycle ({chain}); break the cycle", origin)
     if depth >= MAX_DEPTH:
         raise IncludeError(
@@ -178,7 +145,7 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path],
             origin,
         )
     content = read_included(path, target, origin, config)
-    source = _display(path, config)
+    source = display(path, config)
     raw_lines = content.split("\n") if content else []
     numbered = [(t, i + 1) for i, t in enumerate(raw_lines)]
     if not content.strip():
@@ -206,24 +173,6 @@ def _include(spec: str, origin: Origin, config: IncludeConfig, seen: list[Path],
         seen.pop()
 
 
-def read_included(path: Path, target: str, origin: Origin, config: IncludeConfig) -> str:
-    """The text of an included file, or an IncludeError that says why it cannot be had."""
-    try:
-        content = read_bounded(path, MAX_INCLUDE_BYTES, config.project_root).decode("utf-8")
-    except RejectedFile as e:
-        raise IncludeError(f"failed to include {target!r}: {e}", origin) from None
-    except UnicodeDecodeError as e:
-        raise IncludeError(
-            f"failed to include {target!r}: not valid UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8",
-            origin,
-        ) from None
-    except OSError as e:
-        raise IncludeError(f"failed to include {target!r}: {e.strerror}", origin) from None
-    if "\x00" in content:
-        raise IncludeError(f"failed to include {target!r}: it is a binary file", origin)
-    return content
-
-
 def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
     escaped = False
     for base in config.base_paths:
@@ -247,7 +196,7 @@ def _resolve(target: str, origin: Origin, config: IncludeConfig) -> Path:
         except (OSError, ValueError) as e:  # a name too long, a NUL byte, a symlink loop
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
             raise IncludeError(f"failed to include {target[:200]!r}: not a usable path ({reason})", origin) from None
-    bases = ", ".join(_display(b, config) for b in config.base_paths)
+    bases = ", ".join(display(b, config) for b in config.base_paths)
     if escaped:
         raise IncludeError(
             f"failed to include {target!r}: the path leaves the snippets base path ({bases}); move the file under it",

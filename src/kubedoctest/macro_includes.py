@@ -6,7 +6,7 @@ where it came from:
 - markdown-include: `{!file!}`, relative to its `base_path`.
 
 They run before pymdownx.snippets (MkDocs renders macros first, then the Markdown extensions).
-A file that cannot be included becomes one marked line (includes.failed_line), so only its fence fails.
+A file that cannot be included becomes one marked line (include_files.failed_line), so only its fence fails.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .includes import MAX_DEPTH, IncludeConfig, IncludeError, failed_line, read_included
+from .include_files import MAX_DEPTH, IncludeConfig, IncludeError, failed_line, read_included
 from .model import Origin
 
 Line = tuple[str, Origin]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from . import build, processes, registry
+from . import build, kubectl, processes, registry
 from .provider import ProviderError
 
 
@@ -21,7 +21,7 @@ def run(action: str, name: str | None, provider: str = "kwok", force: bool = Fal
         return registry.build(provider, force)
     if action == "build":
         try:
-            info = build.build(log=_log)
+            info = build.build(log=_log, also=[("kubectl-oldest", lambda: kubectl.build_oldest(_log))])
         except build.BuildError as e:
             print(f"kubedoctest: {e}", file=sys.stderr)
             return 1
