@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import baseline, changed, crd_files, runner
-from .collect import pages
+from . import baseline, changed, runner
+from .collect.collect import pages
 from .config import Settings
 from .model import InputError, Manifest, Prepared, Result, Status
+from .static import crd_files
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import runbook
 from ..cluster.namespaces import OWNER_ANNOTATION, owner_id
 from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
+from ..runbook import runbook
 from ..runner import is_step
 from . import expect, policy
 from .api import Api, ApiError

@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .. import runbook
 from ..cluster import kubectl, namespaces, processes, registry
 from ..cluster.build import bin_dir
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
+from ..runbook import runbook
 from ..runner import is_step
 from . import images, planning, signals
 from . import page as pages

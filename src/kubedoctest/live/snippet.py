@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import directives
 from ..model import Finding, Manifest, Result, Snippet, Status
+from ..parse import directives
 from . import expect, images, pods
 from .api import Api, ApiError
 from .images import Availability

@@ -13,10 +13,10 @@ import os
 import re
 from dataclasses import dataclass
 
-from .. import runbook
-from ..collect import RE_FENCE, SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_page
-from ..includes import IncludeConfig
+from ..collect.collect import RE_FENCE, SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_page
+from ..collect.includes import IncludeConfig
 from ..model import Snippet
+from ..runbook import runbook
 
 MARKER = "kdt-mark-{n}-kdt"
 RE_MARKER_HTML = re.compile(r"(?:<p>)?kdt-mark-(\d+)-kdt(?:</p>)?")

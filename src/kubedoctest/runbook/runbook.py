@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..live.images import Availability
+from ..live.images import of_step as images_of_step
+from ..model import Finding, Result, Snippet, Status
 from . import steplint
-from .live.images import Availability
-from .live.images import of_step as images_of_step
-from .model import Finding, Result, Snippet, Status
 
 RUNBOOK_DIR = "runbooks"
 DEFAULT_TIMEOUT = 120.0

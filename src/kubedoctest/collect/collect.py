@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import directives
+from ..model import Origin, Snippet
+from ..parse import directives
 from .includes import IncludeConfig, IncludeError, expand, failed_message
-from .model import Origin, Snippet
 from .pages import MARKDOWN_SUFFIXES, MAX_PAGE_BYTES, PageError, pages, project_root, read_page
 
 YAML_LANGUAGES = frozenset({"yaml", "yml"})

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .model import InputError
+from ..model import InputError
 from .reading import RejectedFile, read_bounded
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024

@@ -7,7 +7,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from .parse import Manifest
+from ..parse.parse import Manifest
 from .schema import SchemaError, schema_error
 
 CRD_API = "apiextensions.k8s.io/v1"

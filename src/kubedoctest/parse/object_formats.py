@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..model import FieldPath, Manifest
 from .formats import (
     dns1035_label,
     dns1123_label,
@@ -22,7 +23,6 @@ from .formats import (
     qualified_name,
     quantity,
 )
-from .model import FieldPath, Manifest
 
 # Kinds whose name is a DNS-1123 label, a DNS-1035 label, or a path segment (RBAC) rather than
 # the usual DNS-1123 subdomain.

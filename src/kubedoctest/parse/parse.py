@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..model import Finding, Manifest, Snippet
 from . import fragments, yaml_errors
-from .model import Finding, Manifest, Snippet
 from .yaml_walk import MAX_ALIAS_VALUES, TooManyAliases, Walker
 
 try:

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .model import FieldPath, Finding, Snippet
+from ..model import FieldPath, Finding, Snippet
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 # Values that aliases may re-expand in one snippet; past it the YAML is an "alias bomb" that would

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..model import Origin
 from .include_files import MAX_DEPTH, IncludeConfig, IncludeError, failed_line, read_included
-from .model import Origin
 
 Line = tuple[str, Origin]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..model import Origin
 from .include_files import (
     FAILED_MARK,
     MAX_DEPTH,
@@ -24,7 +25,6 @@ from .include_files import (
 )
 from .include_select import RE_SECTION, SelectionError, select_ranges, select_section, unescape_section
 from .macro_includes import expand_macros
-from .model import Origin
 
 __all__ = [
     "FAILED_MARK",

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
+from ..model import InputError
 from .includes import IncludeConfig
-from .model import InputError
 from .reading import read_bounded
 
 MAX_CONFIG_BYTES = 1024 * 1024

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from .model import InputError, Manifest, Origin, Snippet
-from .parse import parse
-from .reading import RejectedFile, read_bounded
+from ..collect.reading import RejectedFile, read_bounded
+from ..model import InputError, Manifest, Origin, Snippet
+from ..parse.parse import parse
 
 MAX_CRD_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".json")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model import Finding, Snippet
 from . import shell
-from .model import Finding, Snippet
 from .step_rules import RULES
 
 TEXT_TOOLS = {

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Origin
+from ..model import Origin
 from .reading import RejectedFile, read_bounded
 
 MAX_DEPTH = 20  # nested includes; a deeper chain is almost surely a mistake

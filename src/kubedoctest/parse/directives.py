@@ -100,7 +100,7 @@ def _typed(d: dict[str, str]) -> Directives:
         raise DirectiveError('reason without skip or allow: write skip reason="..." or drop reason')
     allow = split_list(d.get("allow", ""))
     if "allow" in d:
-        from .step_rules import RULES  # the lint's own rule names
+        from ..runbook.step_rules import RULES  # the lint's own rule names
 
         for rule in allow or [""]:
             if rule not in RULES:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from . import apis, fragments, object_formats
+from ..model import Finding, Manifest, Snippet
+from ..parse import fragments, object_formats
+from ..parse.excuse import SPEC_REQUIRED, Excuse
+from . import apis
 from .crd import CRD_API, CustomResources
-from .excuse import SPEC_REQUIRED, Excuse
 from .explain import REQUIRED, dotted, explain, known_fields
-from .model import Finding, Manifest, Snippet
 from .schema import Validator, VersionSchemas, schemas
 
 
