@@ -14,7 +14,8 @@ from .api import Api, ApiError
 from .images import Availability
 from .planning import PagePlan, goes_live
 from .sandbox import Sandbox
-from .snippet import RUN_LABEL, Applied, PageState, SnippetRun
+from .snippet import RUN_LABEL, SnippetRun
+from .state import Applied, PageState
 
 
 @dataclass
