@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster import processes
+from kubedoctest.cluster import records
 from kubedoctest.cluster.kwok.provider import KwokProvider
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +186,7 @@ def test_auto_without_kind_or_kwok_stops_and_says_how_to_get_either(tmp_path):
 def test_kind_without_its_node_image_says_how_to_build_it_and_leaves_nothing(binaries, tmp_path):
     page = tmp_path / "page.md"
     page.write_text(PAGE)
-    before_registry = set(processes.registry_dir().glob("*.json"))
+    before_registry = set(records.registry_dir().glob("*.json"))
     env = {**os.environ, "KUBEDOCTEST_KIND_IMAGE": "kubedoctest/no-such-node:v0.0.0"}
     done = _check(page, "--cluster", "kind", env=env)
     assert done.returncode == 2
@@ -202,7 +202,7 @@ def test_kind_without_its_node_image_says_how_to_build_it_and_leaves_nothing(bin
         assert "no-such-node" not in containers
     else:
         assert "Docker is not" in message, message
-    assert set(processes.registry_dir().glob("*.json")) == before_registry
+    assert set(records.registry_dir().glob("*.json")) == before_registry
 
 
 def _has(command: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest.cluster import processes, registry
+from kubedoctest.cluster import records, registry
 from kubedoctest.cluster.existing.provider import ExistingProvider
 from kubedoctest.cluster.kwok.provider import KwokProvider
 from kubedoctest.live import signals
@@ -41,7 +41,7 @@ def test_a_reader_never_sees_a_half_written_entry_while_it_is_rewritten():
     def writer() -> None:
         n = 0
         while not stop.is_set():
-            processes.register("busy", Path("/tmp/x"), pids[: 1 + n % 300], os.getpid())
+            records.register("busy", Path("/tmp/x"), pids[: 1 + n % 300], os.getpid())
             n += 1
 
     t = threading.Thread(target=writer)
@@ -50,7 +50,7 @@ def test_a_reader_never_sees_a_half_written_entry_while_it_is_rewritten():
         reads = 0
         deadline = time.monotonic() + 2
         while time.monotonic() < deadline:
-            for entry in processes.entries():
+            for entry in records.entries():
                 assert entry.data is not None, entry.problem
                 reads += 1
     finally:
@@ -63,22 +63,22 @@ def test_gc_removes_a_dead_owners_cluster_and_folder_but_not_a_live_one(cache: P
     dead_folder, live_folder = cache / "dead", cache / "live"
     dead_folder.mkdir()
     live_folder.mkdir()
-    processes.register("dead", dead_folder, [], dead_pid(), "kwok")
-    processes.register("live", live_folder, [], os.getpid(), "kwok")
+    records.register("dead", dead_folder, [], dead_pid(), "kwok")
+    records.register("live", live_folder, [], os.getpid(), "kwok")
     logged: list[str] = []
     removed = registry.gc(logged.append)
     assert removed == ["dead"]
     assert not dead_folder.exists() and live_folder.exists()
-    assert processes.read("live") is not None and processes.read("dead") is None
+    assert records.read("live") is not None and records.read("dead") is None
     assert any("'dead'" in m for m in logged)
 
 
 def test_gc_keeps_an_unreadable_entry_while_its_writer_may_be_alive_and_removes_an_old_one():
-    young = processes.registry_dir() / "young.json"
+    young = records.registry_dir() / "young.json"
     young.write_text('{"name": "young", "fol')
-    old = processes.registry_dir() / "old.json"
+    old = records.registry_dir() / "old.json"
     old.write_text("")
-    past = time.time() - processes.UNREADABLE_GRACE - 5
+    past = time.time() - records.UNREADABLE_GRACE - 5
     os.utime(old, (past, past))
     logged: list[str] = []
     registry.gc(logged.append)
@@ -90,15 +90,15 @@ def test_gc_keeps_an_unreadable_entry_while_its_writer_may_be_alive_and_removes_
 def test_entries_of_other_provider_types_are_left_to_their_own_gc(cache: Path):
     folder = cache / "other"
     folder.mkdir()
-    processes.register("someone", folder, [], dead_pid(), "no-such-provider")
+    records.register("someone", folder, [], dead_pid(), "no-such-provider")
     assert registry.gc(lambda m: None) == []
     assert folder.exists()
 
 
 def test_a_registry_write_leaves_no_temporary_file():
-    processes.register("a", None, [], os.getpid())
-    assert [p.name for p in processes.registry_dir().iterdir()] == ["a.json"]
-    assert json.loads((processes.registry_dir() / "a.json").read_text())["owner"] == os.getpid()
+    records.register("a", None, [], os.getpid())
+    assert [p.name for p in records.registry_dir().iterdir()] == ["a.json"]
+    assert json.loads((records.registry_dir() / "a.json").read_text())["owner"] == os.getpid()
 
 
 def test_a_signal_during_teardown_is_held_until_the_teardown_is_done():
@@ -184,14 +184,14 @@ def test_gc_never_removes_a_cluster_brought_up_with_cluster_up(cache: Path):
     folder = cache / "up"
     folder.mkdir()
     # kind's `cluster up`: no process of ours runs it, its owner is none, it stays until `cluster down`
-    processes.register("up", folder, [], None, "kind", extra={"detached": True})
+    records.register("up", folder, [], None, "kind", extra={"detached": True})
     # kwok's `cluster up` whose processes are gone (a reboot): nothing left to keep
     gone = cache / "gone"
     gone.mkdir()
-    processes.register("gone", gone, [dead_pid()], None, "kwok", extra={"detached": True})
-    assert [e.name for e in processes.dead("kind")] == []
+    records.register("gone", gone, [dead_pid()], None, "kwok", extra={"detached": True})
+    assert [e.name for e in records.dead("kind")] == []
     assert registry.gc(lambda m: None) == ["gone"]
-    assert folder.exists() and processes.read("up") is not None
+    assert folder.exists() and records.read("up") is not None
 
 
 def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monkeypatch: pytest.MonkeyPatch):
@@ -201,7 +201,7 @@ def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monk
     assert not registry.provider_for("kind").attach  # none up: a cluster of its own
     folder = cache / "kind-up"
     folder.mkdir()
-    processes.register("kubedoctest-kind", folder, [], None, "kind",
+    records.register("kubedoctest-kind", folder, [], None, "kind",
                        extra={"detached": True, "kubeconfig": str(folder / "kubeconfig"), "image": "kindest/node:v1.37.0"})  # fmt: skip
     monkeypatch.setattr(KindProvider, "running", classmethod(lambda cls, entry: True))
     provider = registry.provider_for("kind")
@@ -210,7 +210,7 @@ def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monk
     assert provider.kubeconfig == folder / "kubeconfig"
     assert "attached" in provider.describe() and provider.version == "1.37.0"
     provider.delete()  # not ours to delete
-    assert folder.exists() and processes.read("kubedoctest-kind") is not None
+    assert folder.exists() and records.read("kubedoctest-kind") is not None
 
 
 def test_provider_errors_name_the_verb_the_provider_the_cluster_the_command_and_its_output():

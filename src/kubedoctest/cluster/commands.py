@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from . import build, kubectl, processes, registry
+from . import build, kubectl, records, registry
 from .provider import ProviderError
 
 
@@ -61,7 +61,7 @@ def status() -> int:
 
 
 def down(name: str) -> int:
-    entry = processes.find(name)
+    entry = records.find(name)
     if entry is None or entry.data is None:
         print(f"cluster {name!r} is not running")
         return 0
@@ -76,7 +76,7 @@ def down(name: str) -> int:
 
 
 def up(name: str, provider: str) -> int:
-    entry = processes.find(name)
+    entry = records.find(name)
     if entry is not None and entry.data is not None:
         cls = registry.provider_class(str(entry.data.get("provider", "kwok")))
         if cls.name != provider:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .processes import Entry
+from .records import Entry
 
 Log = Callable[[str], None]
 

@@ -11,13 +11,13 @@ creating one.
 
 from __future__ import annotations
 
-from . import processes
+from . import records
 from .existing.provider import ExistingProvider
 from .kind.nodeimage import command as kind_build
 from .kind.provider import KindProvider
 from .kwok.provider import KwokProvider
-from .processes import Entry
 from .provider import Log, Provider, ProviderError, _quiet
+from .records import Entry
 
 PROVIDERS: dict[str, type[Provider]] = {"kwok": KwokProvider, "kind": KindProvider, "existing": ExistingProvider}
 UP_NAMES = {"kwok": "kubedoctest", "kind": "kubedoctest-kind"}  # default names of `cluster up`
@@ -88,14 +88,14 @@ def gc(log: Log = print, providers: list[type[Provider]] | None = None) -> list[
     removed: list[str] = []
     for cls in providers if providers is not None else list(PROVIDERS.values()):
         removed += cls.gc(log)
-    processes.remove_unreadable(log)
+    records.remove_unreadable(log)
     return removed
 
 
 def up_entries() -> list[tuple[Entry, type[Provider]]]:
     """Clusters brought up with `kubedoctest cluster up`, of every provider."""
     found = []
-    for entry in processes.entries():
+    for entry in records.entries():
         if entry.data is not None and entry.detached and entry.data.get("provider") in PROVIDERS:
             found.append((entry, PROVIDERS[entry.data["provider"]]))
     return found

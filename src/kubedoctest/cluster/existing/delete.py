@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .. import processes
+from .. import records
 from ..provider import failure
 
 
@@ -18,4 +18,4 @@ def delete(context: str, folder: Path | None) -> None:
         raise failure(
             "delete", "existing", context, f"cannot remove the run's folder {folder}", ["rm", "-rf", str(folder)]
         )
-    processes.unregister(f"existing-{folder.name}")
+    records.unregister(f"existing-{folder.name}")

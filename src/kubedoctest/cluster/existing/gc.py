@@ -8,10 +8,10 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import processes
+from .. import records
 from ..namespaces import delete_namespaces_of
-from ..processes import Entry
 from ..provider import ProviderError, failure
+from ..records import Entry
 
 
 def remove(entry: Entry, log: Callable[[str], None]) -> None:
@@ -33,7 +33,7 @@ def remove(entry: Entry, log: Callable[[str], None]) -> None:
 
 def gc(log: Callable[[str], None]) -> list[str]:
     removed = []
-    for entry in processes.dead("existing"):
+    for entry in records.dead("existing"):
         try:
             remove(entry, log)
         except ProviderError as e:  # an unreachable cluster: the others are still removed

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from .. import build, processes
-from ..processes import Entry
+from .. import build, records
 from ..provider import Log, Provider, ProviderError
+from ..records import Entry
 from . import create, delete, gc
 
 
@@ -112,7 +112,7 @@ class ExistingProvider(Provider):
         context = self.confirmed_context(data)
         self.context = self.cluster_name = context
         self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-existing-"))
-        processes.register(f"existing-{self.folder.name}", self.folder, [], os.getpid(), self.name)
+        records.register(f"existing-{self.folder.name}", self.folder, [], os.getpid(), self.name)
         self.server, self._version = create.connect(data, context, self.source, self.folder)
 
     def delete(self) -> None:

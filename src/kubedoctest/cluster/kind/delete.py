@@ -7,7 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .. import docker, processes
+from .. import docker, processes, records
 from ..provider import ProviderError, failure
 from . import host, run
 
@@ -44,7 +44,7 @@ def delete(name: str, folder: Path | None, made_network: bool, sysctls: dict[str
         if folder.exists():
             problems.append(f"cannot remove {folder}")
         else:
-            processes.unregister(name)
+            records.unregister(name)
     if problems:
         raise failure("delete", "kind", name, "; ".join(problems))
 
@@ -64,7 +64,7 @@ def owner_alive(cluster: str) -> bool:
 
 def registered() -> set[str]:
     """Kind clusters in the registry (runs under way, dead runs, `cluster up`)."""
-    return {str(e.data.get("cluster") or e.name) for e in processes.entries("kind") if e.data}
+    return {str(e.data.get("cluster") or e.name) for e in records.entries("kind") if e.data}
 
 
 def ours() -> set[str]:

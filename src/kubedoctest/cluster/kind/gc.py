@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import docker, processes
-from ..processes import Entry
+from .. import docker, records
 from ..provider import ProviderError
+from ..records import Entry
 from . import delete
 from .nodeimage.node import remove_dead_builds
 
@@ -25,8 +25,8 @@ def gc(log: Callable[[str], None]) -> list[str]:
     if docker.available() is not None:
         return []
     removed = []
-    live = {e.data.get("cluster") or e.name for e in processes.entries("kind") if e.data and e.owner_alive()}
-    for entry in processes.dead("kind"):
+    live = {e.data.get("cluster") or e.name for e in records.entries("kind") if e.data and e.owner_alive()}
+    for entry in records.dead("kind"):
         name = str(entry.data.get("cluster") or entry.name) if entry.data else entry.name
         try:
             remove(entry, log)

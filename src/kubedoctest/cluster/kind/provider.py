@@ -16,9 +16,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .. import build, docker, processes
-from ..processes import Entry
+from .. import build, docker, records
 from ..provider import Log, Provider
+from ..records import Entry
 from . import create, delete, gc, host, run
 from . import images as standins
 from .delete import CLUSTER_LABEL, PREFIX
@@ -119,7 +119,7 @@ class KindProvider(Provider):
 
     def _register(self, owner: int | None) -> None:
         assert self.folder is not None
-        processes.register(
+        records.register(
             self.cluster_name,
             self.folder,
             [],
@@ -137,7 +137,7 @@ class KindProvider(Provider):
 
     def _attach(self) -> None:
         """Use the cluster `cluster up` left running: its kubeconfig from the registry."""
-        entry = processes.find(self.cluster_name)
+        entry = records.find(self.cluster_name)
         if entry is None or entry.data is None or not entry.detached or not self.running(entry):
             raise self.error("attach to", "it is not up; start it with `kubedoctest cluster up --provider kind`")
         self.folder = entry.folder

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .. import processes
+from .. import processes, records
 from ..provider import failure
 
 
@@ -17,4 +17,4 @@ def delete(name: str, procs: list[subprocess.Popen], folder: Path | None) -> Non
     shutil.rmtree(folder, ignore_errors=True)
     if folder.exists():
         raise failure("delete", "kwok", name, f"cannot remove its folder {folder}", ["rm", "-rf", str(folder)])
-    processes.unregister(name)
+    records.unregister(name)

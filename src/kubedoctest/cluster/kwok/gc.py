@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from .. import processes
-from ..processes import Entry
+from .. import processes, records
 from ..provider import ProviderError, failure
+from ..records import Entry
 
 
 def remove(entry: Entry, log: Callable[[str], None]) -> None:
@@ -24,7 +24,7 @@ def remove(entry: Entry, log: Callable[[str], None]) -> None:
 def gc(log: Callable[[str], None]) -> list[str]:
     """Entries of runs whose owner is dead (a `cluster up` cluster whose processes still run is kept)."""
     removed = []
-    for entry in processes.dead("kwok"):
+    for entry in records.dead("kwok"):
         try:
             remove(entry, log)
         except ProviderError as e:  # one stuck cluster does not stop the removal of the others

@@ -12,9 +12,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .. import build, processes
-from ..processes import Entry
+from .. import build, processes, records
 from ..provider import Log, Provider
+from ..records import Entry
 from . import create, delete, gc
 
 START_TIMEOUT = 60.0
@@ -68,7 +68,7 @@ class KwokProvider(Provider):
 
     def _register(self, owner: int | None) -> None:
         assert self.folder is not None
-        processes.register(
+        records.register(
             self.cluster_name,
             self.folder,
             [q.pid for q in self.procs],
