@@ -50,9 +50,7 @@ def write_results(settings: Settings, gatherer: Gatherer, pages: Any) -> None:
         return
     doc = reports.document(entries, gatherer.run)
     if settings.changed is not None and pages is not None:
-        from .changed import merge
-
-        doc = merge(settings.results, doc, pages)
+        doc = reports.merge(settings.results, doc, pages)
     settings.results.parent.mkdir(parents=True, exist_ok=True)
     settings.results.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
