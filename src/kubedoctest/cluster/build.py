@@ -6,6 +6,9 @@ wrapper module requires k8s.io/kubernetes and replaces every staging module with
 v0.X.Y (the list is the replace block of k8s.io/kubernetes's own go.mod). etcd's root module
 carries replace directives of its own, so a three-line main calls etcdmain.Main from the published
 server module instead. Versions are stamped with -ldflags so `kubectl version` tells the truth.
+
+A little over 250 lines, and one job: each part (Kubernetes, etcd, KWOK, kind) is a short recipe
+on the same wrapper-module and version-stamping helpers.
 """
 
 from __future__ import annotations
