@@ -209,3 +209,32 @@ def _has(command: str) -> bool:
     from shutil import which
 
     return which(command) is not None
+
+
+def _cluster(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kubedoctest.cli", "cluster", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_cluster_of_cluster_up_is_listed_left_alone_by_gc_and_removed_by_down(binaries):
+    name = f"kdt-up-{os.getpid()}"
+    up = _cluster("up", "--name", name)
+    try:
+        assert up.returncode == 0, up.stderr
+        kubeconfig = next(line.split("=", 1)[1] for line in up.stdout.splitlines() if "KUBECONFIG=" in line)
+        assert Path(kubeconfig).is_file()
+        status = _cluster("status")
+        assert f"kwok cluster {name!r} is running; export KUBECONFIG={kubeconfig}" in status.stdout, status.stdout
+        assert _cluster("gc").returncode == 0
+        assert records.read(name) is not None and Path(kubeconfig).is_file()  # it belongs to no dead run
+        assert _cluster("up", "--name", name, "--provider", "kind").returncode == 1  # the name is taken
+    finally:
+        down = _cluster("down", "--name", name)
+    assert down.returncode == 0 and f"kwok cluster {name!r} deleted" in down.stdout, down.stderr
+    assert records.read(name) is None and not Path(kubeconfig).exists()
+    assert f"cluster {name!r}" not in _cluster("status").stdout
