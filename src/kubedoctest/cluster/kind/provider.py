@@ -107,9 +107,8 @@ class KindProvider(Provider):
             self.log(f"kubedoctest: {note}")
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.cluster_name}-"))
         self.made_network = not docker.run("network", "ls", "-q", "--filter", "name=^kind$", timeout=30).strip()
-        self.sysctls = (
-            {} if delete.ours() else host.read_sysctls()
-        )  # with another cluster up they are not the host's own
+        # the host's kernel parameters, unless another cluster of ours is up (then they are not the host's own)
+        self.sysctls = {} if delete.ours() else host.read_sysctls()
         self._register(os.getpid())
         self._kubeconfig = create.create(
             self.cluster_name, self.image, self.image_is_ours(), self.folder, self.kubectl, self._notes, self.log
