@@ -17,6 +17,7 @@ import pytest
 from kubedoctest.cluster import records, registry
 from kubedoctest.cluster.existing.provider import ExistingProvider
 from kubedoctest.cluster.kwok.provider import KwokProvider
+from kubedoctest.cluster.provider import ProviderError
 from kubedoctest.live import signals
 
 
@@ -209,8 +210,17 @@ def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monk
     provider.create()
     assert provider.kubeconfig == folder / "kubeconfig"
     assert "attached" in provider.describe() and provider.version == "1.37.0"
+    second = registry.provider_for("kind")  # another run meanwhile: the cluster is taken
+    monkeypatch.setattr(KindProvider, "unavailable", lambda self: "no Docker here")
+    with pytest.raises(ProviderError, match="failed to create kind cluster kubedoctest-.*: no Docker here"):
+        second.create()  # it goes for a cluster of its own instead
+    assert not second.attach and second.cluster_name != "kubedoctest-kind"
     provider.delete()  # not ours to delete
     assert folder.exists() and records.read("kubedoctest-kind") is not None
+    third = registry.provider_for("kind")
+    third.create()  # free again
+    assert third.attach and third.kubeconfig == folder / "kubeconfig"
+    third.delete()
 
 
 def test_provider_errors_name_the_verb_the_provider_the_cluster_the_command_and_its_output():

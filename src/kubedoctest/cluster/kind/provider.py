@@ -11,6 +11,7 @@ to it (attach) and leaves it up.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 import uuid
@@ -50,6 +51,7 @@ class KindProvider(Provider):
     def setup(self) -> None:
         self.image = self.image_choice or default_image()
         self.made_network = False  # True when this run created docker's "kind" network (then it removes it)
+        self._lock: int | None = None  # attached: the lock that keeps other runs off the cluster
         self.sysctls: dict[str, str] = {}  # the host's kernel parameters before the node changed them
         kubectl = build.bin_dir() / "kubectl"
         self.kubectl = kubectl if kubectl.is_file() else None
@@ -97,7 +99,12 @@ class KindProvider(Provider):
 
     def create(self) -> None:
         if self.attach:
-            return self._attach()
+            if self._attach():
+                return
+            # another run uses it: pages of two runs on one cluster would collide on cluster-wide names
+            self.log(f"kubedoctest: kind cluster {self.cluster_name} is in use by another run; creating one of its own")
+            self.attach, self.folder, self._kubeconfig = False, None, None
+            self.cluster_name = self.default_name()
         reason = self.unavailable()
         if reason:
             raise self.error("create", reason)
@@ -134,17 +141,26 @@ class KindProvider(Provider):
             },
         )
 
-    def _attach(self) -> None:
-        """Use the cluster `cluster up` left running: its kubeconfig from the registry."""
+    def _attach(self) -> bool:
+        """Use the cluster `cluster up` left running (its kubeconfig from the registry), one run at a
+        time: False while another run holds it (a lock in its folder, freed when that run ends or dies)."""
         entry = records.find(self.cluster_name)
-        if entry is None or entry.data is None or not entry.detached or not self.running(entry):
+        if entry is None or entry.data is None or not entry.detached or not self.running(entry) or not entry.folder:
             raise self.error("attach to", "it is not up; start it with `kubedoctest cluster up --provider kind`")
+        lock = os.open(entry.folder / ".attached.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            return False
+        self._lock = lock
         self.folder = entry.folder
         self.image = str(entry.data.get("image") or self.image)
         self._kubeconfig = Path(entry.data["kubeconfig"])
         self._notes.append(
             f"attached to kind cluster {self.cluster_name} (up with `kubedoctest cluster up`); it stays up after the run"
         )
+        return True
 
     def prepare_images(self, images: list[str]) -> standins.Plan:
         """Load the run's workload images into the node: real ones, or stand-ins; see images.py."""
@@ -163,6 +179,9 @@ class KindProvider(Provider):
 
     def delete(self) -> None:
         if self.attach:  # not ours to delete: `cluster down` does
+            if self._lock is not None:
+                os.close(self._lock)  # the next run may attach
+                self._lock = None
             self.folder = self._kubeconfig = None
             return
         try:
