@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest.cluster import build, processes
+from kubedoctest.cluster import build, processes, records
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_SNIPPET = (
@@ -62,7 +62,7 @@ def _poll(what: str, found: Callable[[], object], run: subprocess.Popen, timeout
 
 
 def _entry_of(run: subprocess.Popen, min_pids: int) -> dict | None:
-    for e in processes.entries("kwok"):  # tolerant: an entry being replaced is skipped, never half-read
+    for e in records.entries("kwok"):  # tolerant: an entry being replaced is skipped, never half-read
         if e.data and e.data.get("owner") == run.pid and len(e.data.get("pids", [])) >= min_pids:
             return e.data
     return None
@@ -76,7 +76,7 @@ def _ready(run: subprocess.Popen) -> dict:
     _poll("the kubeconfig", kubeconfig.exists, run)
     port = _api_port(data)
     _poll("the API server", lambda: _answers(port), run)
-    return processes.read(data["name"]) or data
+    return records.read(data["name"]) or data
 
 
 def _claim_applied(cluster: dict) -> bool:
@@ -147,7 +147,7 @@ def _assert_nothing_left(cluster: dict) -> None:
     assert _steps_of(str(folder)) == [], "runbook step processes left"
     assert _ports(cluster["pids"]) == []
     assert not folder.exists(), f"temporary folder left: {folder}"
-    assert processes.read(cluster["name"]) is None, "registry entry left"
+    assert records.read(cluster["name"]) is None, "registry entry left"
 
 
 def _api_port(cluster: dict) -> int:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster import docker, kind, standins
+from kubedoctest.cluster import docker
+from kubedoctest.cluster.kind import config as kind
+from kubedoctest.cluster.kind import images as standins
 from kubedoctest.live import images, pods
 
 ROOT = Path(__file__).resolve().parents[2]

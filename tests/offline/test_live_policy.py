@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster.existing import ExistingProvider, minify
+from kubedoctest.cluster.existing.provider import ExistingProvider
+from kubedoctest.cluster.kubeconfig import minify
 from kubedoctest.cluster.provider import ProviderError
 from kubedoctest.live.policy import Policy, step_effects
 from kubedoctest.model import Manifest
@@ -141,25 +142,28 @@ def test_an_existing_cluster_is_refused_until_its_context_is_named(kubeconfig):
         ProviderError,
         match="refusing to use the existing cluster .* \\(context 'prod'\\).*--allow-existing-cluster=prod",
     ):
-        ExistingProvider(str(kubeconfig)).confirmed_context(KUBECONFIG)
+        ExistingProvider(kubeconfig=str(kubeconfig)).confirmed_context(KUBECONFIG)
     with pytest.raises(ProviderError, match="current context 'prod' .* without naming it"):
-        ExistingProvider(str(kubeconfig), allow=True).confirmed_context(KUBECONFIG)
+        ExistingProvider(kubeconfig=str(kubeconfig), allow_existing=True).confirmed_context(KUBECONFIG)
     with pytest.raises(ProviderError, match="must name the same context"):
-        ExistingProvider(str(kubeconfig), context="lab", allow="prod").confirmed_context(KUBECONFIG)
-    assert ExistingProvider(str(kubeconfig), allow="prod").confirmed_context(KUBECONFIG) == "prod"
-    assert ExistingProvider(str(kubeconfig), context="lab", allow=True).confirmed_context(KUBECONFIG) == "lab"
-    assert "refusing" in ExistingProvider(str(kubeconfig)).unavailable()
+        ExistingProvider(kubeconfig=str(kubeconfig), context="lab", allow_existing="prod").confirmed_context(KUBECONFIG)
+    assert ExistingProvider(kubeconfig=str(kubeconfig), allow_existing="prod").confirmed_context(KUBECONFIG) == "prod"
+    assert (
+        ExistingProvider(kubeconfig=str(kubeconfig), context="lab", allow_existing=True).confirmed_context(KUBECONFIG)
+        == "lab"
+    )
+    assert "refusing" in ExistingProvider(kubeconfig=str(kubeconfig)).unavailable()
 
 
 def test_a_confirmed_context_the_kubeconfig_lacks_is_refused_and_a_path_taken_as_one_is_explained(
     kubeconfig, tmp_path, monkeypatch
 ):
     with pytest.raises(ProviderError, match="names a context that .* does not have \\(its contexts: prod, lab\\)$"):
-        ExistingProvider(str(kubeconfig), allow="staging").confirmed_context(KUBECONFIG)
+        ExistingProvider(kubeconfig=str(kubeconfig), allow_existing="staging").confirmed_context(KUBECONFIG)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "docs").mkdir()
     with pytest.raises(ProviderError, match="'docs/' is a path: .* write --allow-existing-cluster=CONTEXT"):
-        ExistingProvider(str(kubeconfig), allow="docs/").confirmed_context(KUBECONFIG)
+        ExistingProvider(kubeconfig=str(kubeconfig), allow_existing="docs/").confirmed_context(KUBECONFIG)
 
 
 def test_the_run_works_from_a_kubeconfig_holding_only_the_confirmed_context(kubeconfig):

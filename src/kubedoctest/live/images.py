@@ -7,6 +7,10 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from ..runbook import shell
+
 Obj = dict[str, Any]
 _SET_IMAGE = re.compile(r"\bset\s+image\b(?P<rest>[^\n;|&]*)")
 
@@ -59,10 +63,6 @@ def _of_words(text: str) -> list[str]:
 
 def of_heredocs(text: str) -> list[str]:
     """Images of the workloads a step's here-documents hold (`kubectl apply -f - <<'EOF'` ... `EOF`)."""
-    import yaml
-
-    from .. import shell
-
     try:
         commands = shell.parse(text)
     except shell.ShellSyntaxError:

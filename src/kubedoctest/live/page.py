@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import runbook
-from ..cluster.existing import OWNER_ANNOTATION, owner_id
+from ..cluster.namespaces import OWNER_ANNOTATION, owner_id
 from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
+from ..runbook import runbook
 from ..runner import is_step
 from . import expect, policy
 from .api import Api, ApiError
 from .images import Availability
 from .planning import PagePlan, goes_live
 from .sandbox import Sandbox
-from .snippet import RUN_LABEL, Applied, PageState, SnippetRun
+from .snippet import RUN_LABEL, SnippetRun
+from .state import Applied, PageState
 
 
 @dataclass

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .. import shell
 from ..model import Manifest
+from ..runbook import shell
 
 # kubectl's words for cluster-scoped kinds of a stock cluster (names, plurals, short names).
 CLUSTER_SCOPED = {

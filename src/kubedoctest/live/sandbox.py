@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import steplint
-from ..cluster.existing import minify
+from ..cluster.kubeconfig import minify
+from ..runbook import steplint
 
 MISSING = """#!/bin/sh
 echo "kubedoctest: {tool} is not available to runbook steps: {why}" >&2
