@@ -1,7 +1,8 @@
 """The only pytest code: each Markdown page of the docs is collected (`pytest_collect_file`) into
 one item per snippet, runbook step and collect error, named `page:line` and carrying page and line.
 
-Enable with `--kubedoctest`. Settings come from the `--kubedoctest-*` options over
+Enable with `--kubedoctest` (the one pytest-only option). The `--kubedoctest-*` options are the
+CLI's check options, made from the one table in options.py. Settings come from them over
 `[tool.kubedoctest]` over the defaults, read by the same code as the CLI's (config.load_settings),
 and the same `Pipeline` (check.py) runs them. Each process runs the pipeline once for the pages of
 its selected items; under pytest-xdist whole pages go to one worker (scheduling by page), and each
@@ -19,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from .config import CLUSTERS, DEFAULT_CLUSTER, load_settings
+from . import options
+from .config import load_settings
 from .model import InputError
 from .pytest_items import SETTINGS, STATE, DocPage, SnippetItem, display_path, is_worker, state_of
 from .pytest_results import RUN, gathered, summary_line, write_results
@@ -28,54 +30,16 @@ from .pytest_results import RUN, gathered, summary_line, write_results
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("kubedoctest", "check Kubernetes YAML snippets in Markdown docs")
     group.addoption("--kubedoctest", action="store_true", help="collect every YAML snippet of the docs as a test")
-    group.addoption("--kubedoctest-path", action="append", default=[], help="docs path (repeatable)")
-    group.addoption("--kubedoctest-k8s-version", action="append", default=[], help="Kubernetes minor version")
-    group.addoption("--kubedoctest-cluster", default=None, choices=CLUSTERS, help=f"default: {DEFAULT_CLUSTER}")
-    group.addoption("--kubedoctest-kubeconfig", default=None)
-    group.addoption("--kubedoctest-context", default=None, help="with --kubedoctest-cluster existing: the context")
-    group.addoption("--kubedoctest-allow-existing-cluster", nargs="?", const=True, default=None, metavar="CONTEXT")
-    group.addoption("--kubedoctest-allow-cluster-scoped", action="store_true")
-    group.addoption("--kubedoctest-timeout", default=None, help="seconds to wait for each object (default 60)")
-    group.addoption("--kubedoctest-jobs", default=None, help="pages checked at once per process (default 4)")
-    group.addoption("--kubedoctest-shard", default=None, metavar="K/N", help="only the K-th of N shares of the pages")
-    group.addoption(
-        "--kubedoctest-runbook-kubectl",
-        default=None,
-        metavar="WHICH",
-        help="kubectl for runbook steps: cluster (default), oldest (one minor below the cluster) or X.Y.Z",
-    )
-    group.addoption("--kubedoctest-results", default=None, metavar="PATH", help="write the JSON report to PATH")
-    group.addoption("--kubedoctest-crd", action="append", default=[], metavar="PATH", help="CRD file or folder")
-    group.addoption("--kubedoctest-fragments", default=None, metavar="MODE", help="check (default), skip or fail")
-    group.addoption("--kubedoctest-changed", nargs="?", const="HEAD", default=None, metavar="REF",
-                    help="only pages changed since REF (default HEAD); the results file is merged")  # fmt: skip
-    group.addoption("--kubedoctest-baseline", default=None, metavar="PATH", help="known failures: xfail, not fail")
+    options.add_to_pytest(group)  # the CLI's check options, declared once in options.py
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("kubedoctest"):
         return
-    o = config.option
-    given = {
-        "paths": [str(Path(config.rootpath, p)) for p in o.kubedoctest_path],
-        "k8s_versions": o.kubedoctest_k8s_version,
-        "cluster": o.kubedoctest_cluster,
-        "timeout": o.kubedoctest_timeout,
-        "jobs": o.kubedoctest_jobs,
-        "shard": o.kubedoctest_shard,
-        "runbook_kubectl": o.kubedoctest_runbook_kubectl,
-        "results": o.kubedoctest_results,
-        "crds": o.kubedoctest_crd,
-        "fragments": o.kubedoctest_fragments,
-        "baseline": o.kubedoctest_baseline,
-        "changed": o.kubedoctest_changed,
-        "kubeconfig": o.kubedoctest_kubeconfig,
-        "context": o.kubedoctest_context,
-        "allow_existing_cluster": o.kubedoctest_allow_existing_cluster or None,
-        "allow_cluster_scoped": o.kubedoctest_allow_cluster_scoped or None,
-    }
+    given = options.given(config.option, prefix="kubedoctest_")
+    given["paths"] = [str(Path(config.rootpath, p)) for p in given["paths"]]
     try:
-        settings = load_settings(Path(config.rootpath), given)
+        settings = load_settings(Path(config.rootpath), given, pytest=True)
     except InputError as e:
         raise pytest.UsageError(f"kubedoctest: {e}") from None
     settings.paths = [display_path(Path(p)) for p in settings.paths or ["docs"]]
