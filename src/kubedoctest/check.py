@@ -85,6 +85,13 @@ class Pipeline(AbstractContextManager["Pipeline"]):
                 out.setdefault(item.id, (item.id, item.page, item.line))
         return list(out.values())
 
+    def require_items(self) -> None:
+        """Nothing to check (no snippet, runbook step or collect error in the pages) is an
+        InputError in every front-end; a --changed run that selected no page is not."""
+        if self.settings.changed is None and not self.ids():
+            where = ", ".join(repr(p) for p in self.settings.paths)
+            raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
+
     # -- running ------------------------------------------------------------------------------
 
     def __enter__(self) -> Pipeline:
@@ -226,10 +233,8 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
         if settings.changed is not None and not pipeline.pages:
             header = pipeline.header() + f"\nkubedoctest: nothing changed since {settings.changed}: no page to check"
             return Report([], {}, header)
+        pipeline.require_items()
         results = pipeline.run()
-        if not results:
-            where = ", ".join(repr(p) for p in settings.paths)
-            raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
         report = Report(results, pipeline.run_block(), pipeline.header())
     if settings.results is not None:
         merge = pipeline.pages if settings.changed is not None else None

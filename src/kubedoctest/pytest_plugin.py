@@ -15,16 +15,18 @@ file and the summary pytest_results.py.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from . import options
+from . import report as reports
 from .config import load_settings
 from .model import InputError
-from .pytest_items import SETTINGS, STATE, DocPage, SnippetItem, display_path, is_worker, state_of
-from .pytest_results import RUN, gathered, summary_line, write_results
+from .pytest_items import SETTINGS, STATE, DocPage, display_path, is_worker, state_of
+from .pytest_results import WORKER_OUTPUT, gathered, summary_line, write_results
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,7 +46,10 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"kubedoctest: {e}") from None
     settings.paths = [display_path(Path(p)) for p in settings.paths or ["docs"]]
     config.stash[SETTINGS] = settings
-    state_of(config).pipeline()  # the docs are read once, here: a page that cannot be read is one usage error
+    try:  # the docs are read once, here: a page that cannot be read, or no snippet at all, is a usage error
+        state_of(config).pipeline().require_items()
+    except InputError as e:
+        raise pytest.UsageError(f"kubedoctest: {e}") from None
     # The docs are collected wherever pytest would not look (testpaths = ["tests"]).
     given_args = [Path(a.split("::")[0]).resolve() for a in config.args]
     for p in settings.paths:
@@ -80,49 +85,63 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return ByPage(config, log)
 
 
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    if isinstance(item, SnippetItem) and not any(n == RUN for n, _ in item.user_properties):
-        state = item.config.stash.get(STATE, None)
-        if state is not None and state.run_block() is not None and not getattr(state, "run_sent", False):
-            state.run_sent = True  # type: ignore[attr-defined]
-            item.user_properties.append((RUN, state.run_block()))
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if session.config.stash.get(SETTINGS, None) is not None:
-        gathered(session.config)
     settings = session.config.stash.get(SETTINGS, None)
-    if settings is not None and settings.results is not None and not is_worker(session.config) and not settings.changed:
-        settings.results.unlink(missing_ok=True)  # an earlier run's file must not outlive a failed run
+    if settings is None:
+        return
+    gathered(session.config)
+    if settings.results is not None and not is_worker(session.config) and not settings.changed:
+        try:  # an earlier run's file must not outlive a failed run
+            reports.remove_results(settings.results)
+        except InputError as e:
+            raise pytest.UsageError(f"kubedoctest: {e}") from None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    state = session.config.stash.get(STATE, None)
-    if state is not None:
-        state.close()
-    settings = session.config.stash.get(SETTINGS, None)
-    if settings is None or is_worker(session.config) or settings.results is None:
+    config = session.config
+    settings = config.stash.get(SETTINGS, None)
+    state = config.stash.get(STATE, None)
+    if settings is None or state is None:
         return
-    pages = state.pipeline().pages if state is not None and settings.changed is not None else None
-    write_results(settings, gathered(session.config), pages)
+    output = state.finish()  # this process's run block, header after the run and log; the cluster is gone
+    if output is not None and is_worker(config):
+        config.workeroutput[WORKER_OUTPUT] = output  # type: ignore[attr-defined]  # to the controller
+    elif output is not None:
+        gathered(config).processes[""] = output
+    if is_worker(config) or settings.results is None:
+        return
+    pages = state.pipeline().pages if settings.changed is not None else None
+    try:
+        write_results(settings, gathered(config), pages)
+    except InputError as e:  # as the CLI says it; the CLI exits 2, pytest with its usage-error status
+        print(f"kubedoctest: {e}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     """What the run checks: versions, cluster, and with --kubedoctest-changed the pages selected and why."""
     if config.stash.get(SETTINGS, None) is None:
         return None
-    return state_of(config).pipeline().header().splitlines()
+    return state_of(config).pipeline().header().splitlines()  # the header before the run; the rest at the end
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    state = config.stash.get(STATE, None)
-    if state is not None and state.log:
-        terminalreporter.section("kubedoctest log")
-        for message in state.log:
-            terminalreporter.write_line(message)
+    """What the CLI prints around its report: each process's header after the run (the cluster it
+    ran on, the runbook kubectl, the provider's notes), the run's log (cleanup problems, fallbacks),
+    then the summary line with the CLI's counts."""
     if config.stash.get(SETTINGS, None) is None:
         return
+    processes = gathered(config).processes
+    start = set(state_of(config).pipeline().header().splitlines())  # shown by pytest_report_header
+    lines = []
+    for name in sorted(processes):
+        out = processes[name]
+        header = [h for h in str(out.get("header") or "").splitlines() if h not in start]  # what the run added
+        lines += [f"[{name}] {line}" if name else line for line in [*header, *out.get("log", [])]]
+    if lines:
+        terminalreporter.section("kubedoctest")
+        for line in lines:
+            terminalreporter.write_line(line)
     entries = list(gathered(config).entries.values())
-    if not entries:
-        return
-    terminalreporter.write_line(summary_line(entries))
+    if entries:
+        terminalreporter.write_line(summary_line(entries))

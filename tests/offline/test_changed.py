@@ -121,5 +121,7 @@ def test_pytest_runs_only_the_changed_pages_and_says_why_in_its_header(repo):
         env={**ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         timeout=120,
     )
-    assert "collected 1 item" in proc.stdout and "1 snippets passed" in proc.stdout, proc.stdout
+    assert "collected 1 item" in proc.stdout and "kubedoctest: 1 passed, 0 failed, 0 skipped" in proc.stdout, (
+        proc.stdout
+    )
     assert "--changed HEAD: 1 pages (1 changed since HEAD)" in proc.stdout
