@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import options, report
-from .check import check
 from .config import load_settings
 from .model import InputError
+from .pipeline import check
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from . import report as reports
-from .check import Pipeline
 from .config import Settings
 from .model import InputError, Result, Status
+from .pipeline import Pipeline
 from .pytest_results import ENTRY
 
 SETTINGS = pytest.StashKey[Settings]()

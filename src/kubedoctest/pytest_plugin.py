@@ -4,7 +4,7 @@ one item per snippet, runbook step and collect error, named `page:line` and carr
 Enable with `--kubedoctest` (the one pytest-only option). The `--kubedoctest-*` options are the
 CLI's check options, made from the one table in options.py. Settings come from them over
 `[tool.kubedoctest]` over the defaults, read by the same code as the CLI's (config.load_settings),
-and the same `Pipeline` (check.py) runs them. Each process runs the pipeline once for the pages of
+and the same `Pipeline` (pipeline.py) runs them. Each process runs the pipeline once for the pages of
 its selected items; under pytest-xdist whole pages go to one worker (scheduling by page), and each
 worker has a cluster of its own. A failure of the pipeline itself (a cluster that cannot start)
 is one error, and the session stops.

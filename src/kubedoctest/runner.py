@@ -1,4 +1,5 @@
-"""The pipeline: collect -> parse -> static -> (live) -> results. No pytest here."""
+"""The stages under the pipeline (pipeline.py): collect every page, then the offline tier
+(parse -> static, the runbook lint) on the snippets. No pytest here."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ class Options:
     paths: list[str]
     versions: list[str] = field(default_factory=list)
     mkdocs_yml: Path | None = None
-    select: Callable[[str], bool] | None = None  # which snippet ids to run (None: all)
 
 
 def resolve_versions(requested: Iterable[str]) -> list[str]:
@@ -187,11 +187,3 @@ def without_cluster(prepared: list[Prepared]) -> list[Result]:
         else p.result
         for p in prepared
     ]
-
-
-def run(options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None) -> list[Result]:
-    """Run the whole pipeline; `live` (given when a cluster is used) turns offline passes into live results."""
-    versions = resolve_versions(options.versions)
-    snippets, errors = collect_all(options)
-    prepared = offline(snippets, errors, versions, options.select)
-    return without_cluster(prepared) if live is None else live(prepared)

@@ -462,9 +462,9 @@ def test_a_results_file_that_cannot_be_written_at_the_end_is_a_usage_error_not_a
 
 
 LOGGING_CONFTEST = """
-from kubedoctest import check
+from kubedoctest import pipeline
 
-run, close = check.Pipeline.run, check.Pipeline.close
+run, close = pipeline.Pipeline.run, pipeline.Pipeline.close
 
 def logging_run(self, *args, **kwargs):
     self.log("kubedoctest: a note while running")
@@ -476,7 +476,7 @@ def logging_close(self):
         self.log("kubedoctest: a cleanup problem at teardown")
     close(self)
 
-check.Pipeline.run, check.Pipeline.close = logging_run, logging_close
+pipeline.Pipeline.run, pipeline.Pipeline.close = logging_run, logging_close
 """
 
 
