@@ -100,15 +100,6 @@ class Offline:
         return prepared
 
 
-def offline(
-    snippets: list[Snippet],
-    errors: list[CollectError],
-    versions: list[str],
-    select: Callable[[str], bool] | None = None,
-) -> list[Prepared]:
-    return Offline(snippets, errors, versions).prepare(select)
-
-
 NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"
 
 
