@@ -88,6 +88,10 @@ class Pipeline(AbstractContextManager["Pipeline"]):
                 out.setdefault(item.id, (item.id, item.page, item.line))
         return list(out.values())
 
+    def nothing_changed(self) -> bool:
+        """A --changed run that selected no page: nothing to check, and that passes."""
+        return self.settings.changed is not None and not self.pages
+
     def require_items(self) -> None:
         """Nothing to check (no snippet, runbook step or collect error in the pages) is an
         InputError in every front-end; a --changed run that selected no page is not."""
@@ -200,6 +204,8 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f"; --changed {self.settings.changed}: {len(self.pages)} pages ({detail})"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
+        if self.nothing_changed():
+            text += f"\nkubedoctest: nothing changed since {self.settings.changed}: no page to check"
         for problem in self.crd_problems:
             text += f"\nkubedoctest: warning: CRD file {problem}"
         if self._session is not None:
@@ -266,9 +272,8 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
             settings.results
         )  # a results file of an earlier run must not outlive a run that fails
     with Pipeline(settings, log) as pipeline:
-        if settings.changed is not None and not pipeline.pages:
-            header = pipeline.header() + f"\nkubedoctest: nothing changed since {settings.changed}: no page to check"
-            return Report([], {}, header)
+        if pipeline.nothing_changed():
+            return Report([], {}, pipeline.header())
         pipeline.require_items()
         results = pipeline.run()
         report = Report(results, pipeline.run_block(), pipeline.header())

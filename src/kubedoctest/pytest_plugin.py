@@ -108,6 +108,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config.workeroutput[WORKER_OUTPUT] = output  # type: ignore[attr-defined]  # to the controller
     elif output is not None:
         gathered(config).processes[""] = output
+    if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and state.pipeline().nothing_changed():
+        session.exitstatus = pytest.ExitCode.OK  # as the CLI: nothing changed, nothing to check, a pass
     if is_worker(config) or settings.results is None:
         return
     pages = state.pipeline().pages if settings.changed is not None else None
