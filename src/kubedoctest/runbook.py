@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +85,13 @@ def stop_running() -> None:
             pass
 
 
-def run_step(text: str, cwd: Path, env: dict[str, str], timeout: float, bash: str = "bash") -> StepOutcome:
+def run_step(
+    text: str, cwd: Path, env: dict[str, str], timeout: float, bash: str = "bash", launcher: Sequence[str] = ()
+) -> StepOutcome:
+    """Run one step; `launcher` is the sandbox's prefix that puts it inside the page's namespaces."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        [bash, "-euo", "pipefail", "-c", text],
+        [*launcher, bash, "-euo", "pipefail", "-c", text],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -144,8 +147,9 @@ class PageSteps:
         refuse: Callable[[Snippet], str | None],
         after: Callable[[Snippet], None] = lambda s: None,
         images: Availability | None = None,
+        launcher: Sequence[str] = (),
     ):
-        self.env, self.work, self.bash = env, work, bash
+        self.env, self.work, self.bash, self.launcher = env, work, bash, list(launcher)
         self.images = images or Availability()
         self.simulated = simulated
         self.describe = describe  # "kubectl v1.37.2, namespace kdt-..."
@@ -172,7 +176,7 @@ class PageSteps:
             self.stopped_at = f"was not run at {step.id}"
             return _skipped(step, f"not run: {refusal}; the rest of the page is skipped")
         timeout = step.directives.timeout or DEFAULT_TIMEOUT
-        outcome = run_step(step.text, self.work, self.env, timeout, self.bash)
+        outcome = run_step(step.text, self.work, self.env, timeout, self.bash, self.launcher)
         self.after(step)
         problem = judge(step, outcome, timeout)
         info = Finding(

@@ -13,6 +13,7 @@ from . import expect, policy
 from .api import Api, ApiError
 from .images import Availability
 from .planning import PagePlan, goes_live
+from .safety.network import IsolationError
 from .sandbox import Sandbox
 from .snippet import RUN_LABEL, Applied, PageState, SnippetRun
 
@@ -42,6 +43,7 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
     sandbox: Sandbox | None = None
     snippets = SnippetRun(ctx.api, ctx.policy, ctx.run_id, ctx.simulated, ctx.timeout, ctx.images)
     steps: runbook.PageSteps | None = None
+    isolation: str | None = None  # why the page's steps cannot be isolated (then none runs)
     try:
         ns_error = make_namespace(ctx, page.namespace)
         for p in page.items:
@@ -50,12 +52,21 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
             elif ns_error:
                 out.append((p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), ns_error)])))
             elif is_step(p):
+                if steps is None and isolation is None:
+                    try:
+                        sandbox = Sandbox(ctx.folder, ctx.kubeconfig, page.namespace, ctx.kubectl, ctx.helm)
+                    except IsolationError as e:  # loud: never a step on the host's network
+                        isolation = f"runbook steps cannot run here: {e}"
+                if isolation is not None:
+                    out.append((p, Result(p.snippet, Status.FAILED, "run", [Finding(p.snippet.where(), isolation)])))
+                    continue
                 if steps is None:
-                    sandbox = Sandbox(ctx.folder, ctx.kubeconfig, page.namespace, ctx.kubectl, ctx.helm)
+                    assert sandbox is not None
                     describe = f"kubectl {ctx.kubectl_version}, namespace {page.namespace}"
                     guard = StepGuard(ctx, state)
                     steps = runbook.PageSteps(sandbox.env, sandbox.work, sandbox.bash, ctx.simulated, describe,
-                                              guard.before, guard.after, images=ctx.images)  # fmt: skip
+                                              guard.before, guard.after, images=ctx.images,
+                                              launcher=sandbox.launcher)  # fmt: skip
                 out.append((p, steps.run(p.snippet)))
             else:
                 warnings = [f for f in p.result.findings if f.severity == "warning"]

@@ -1,0 +1,161 @@
+"""At run time, whatever the lint says: a runbook step reaches the test cluster's API server and the
+local ports its own page opened, and nothing else on this machine or beyond, whatever tool it uses.
+No cluster needed: a small HTTP server stands in for the API server, another for what a step must
+not reach (a writer's `kubectl proxy`, another cluster's API server)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kubedoctest import runbook
+from kubedoctest.directives import Directives
+from kubedoctest.live.safety import network
+from kubedoctest.live.sandbox import Sandbox
+from kubedoctest.model import Origin, Snippet, Status
+
+
+def _server(answer: bytes) -> tuple[socket.socket, int]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            client.recv(4096)
+            client.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
+            client.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, listener.getsockname()[1]
+
+
+@pytest.fixture
+def host():
+    """(API server port, port of a host listener the page did not open)."""
+    api, api_port = _server(b"the test cluster")
+    other, other_port = _server(b"a kubectl proxy with the writer's credentials")
+    yield api_port, other_port
+    api.close()
+    other.close()
+
+
+def _sandbox(folder: Path, api_port: int) -> Sandbox:
+    config = {
+        "apiVersion": "v1", "kind": "Config", "current-context": "test",
+        "contexts": [{"name": "test", "context": {"cluster": "test", "user": "admin"}}],
+        "clusters": [{"name": "test", "cluster": {"server": f"http://127.0.0.1:{api_port}"}}],
+        "users": [{"name": "admin", "user": {"token": "t"}}],
+    }  # fmt: skip
+    folder.mkdir(exist_ok=True)
+    (folder / "kubeconfig").write_text(yaml.safe_dump(config))
+    return Sandbox(folder, folder / "kubeconfig", "kdt-abc-1-page", None, None)
+
+
+@pytest.fixture
+def page(tmp_path, host):
+    box = _sandbox(tmp_path / "page", host[0])
+    yield box
+    box.close()
+
+
+def run(box: Sandbox, text: str, python: bool = False) -> runbook.StepOutcome:
+    env = dict(box.env)
+    if python:  # an interpreter the lint was told to allow
+        env["PATH"] += ":" + str(Path(sys.executable).parent)
+    return runbook.run_step(text, box.work, env, 20, box.bash, box.launcher)
+
+
+def step(text: str, **directives) -> Snippet:
+    return Snippet("docs/en/runbooks/p.md", 3, "bash", text, [Origin(4)], Directives(**directives))
+
+
+def test_a_step_reaches_the_test_clusters_api_server(page, host):
+    out = run(page, f"curl -sS http://127.0.0.1:{host[0]}/")
+    assert (out.exit_code, out.output) == (0, "the test cluster")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl -sS -m 5 http://127.0.0.1:{port}/",
+        "curl -sS -m 5 http://localhost:{port}/",
+        "wget -q -T 5 -O- http://127.0.0.1:{port}/",
+        "exec 3<>/dev/tcp/127.0.0.1/{port}; echo reached",
+        "cat < /dev/tcp/127.0.0.1/{port}",
+    ],
+)
+def test_a_step_cannot_reach_a_port_of_this_machine_its_page_did_not_open_even_when_the_lint_allows_it(
+    page, host, text
+):
+    text = text.format(port=host[1])
+    if text.startswith("wget") and not (page.bin / "wget").exists():
+        pytest.skip("no wget on this machine")
+    allowed = step(text, allow=frozenset({"network", "indirect"}), reason="the test says so")
+    assert runbook.offline(allowed).status == Status.PASSED  # the lint lets it through
+    result = runbook.PageSteps(page.env, page.work, page.bash, False, "t", lambda s: None, launcher=page.launcher).run(
+        allowed
+    )
+    assert result.status == Status.FAILED
+    output = result.messages[0].partition("last lines of output:")[2]
+    assert "writer's credentials" not in output and "reached" not in output
+
+
+def test_an_interpreter_cannot_reach_a_port_of_this_machine_nor_enter_its_network_again(page, host):
+    connect = f"import socket; socket.create_connection(('127.0.0.1', {host[1]}), timeout=5); print('reached')"
+    out = run(page, f'python3 -c "{connect}"', python=True)
+    assert out.exit_code != 0 and "Connection refused" in out.output
+    escape = "import os; os.setns(os.open('/proc/1/ns/net', os.O_RDONLY), 0); print('escaped')"
+    out = run(page, f'python3 -c "{escape}"', python=True)
+    assert out.exit_code != 0 and "escaped" not in out.output
+
+
+def test_a_port_one_step_opens_is_there_for_the_next_step_of_its_page_and_no_other_page(page, tmp_path, host):
+    port = 18080
+    opened = run(page, f"python3 -m http.server {port} --bind 127.0.0.1 >/dev/null 2>&1 & sleep 1", python=True)
+    assert opened.exit_code == 0, opened.output
+    later = run(page, f"curl -sS -o /dev/null -w '%{{http_code}}' http://127.0.0.1:{port}/")
+    assert (later.exit_code, later.output) == (0, "200")
+    other = _sandbox(tmp_path / "other-page", host[0])
+    try:
+        elsewhere = run(other, f"curl -sS -m 5 http://127.0.0.1:{port}/")
+        assert elsewhere.exit_code == 7, elsewhere.output  # couldn't connect
+    finally:
+        other.close()
+
+
+def test_what_a_step_left_running_dies_with_its_page(tmp_path, host):
+    box = _sandbox(tmp_path / "page", host[0])
+    out = run(box, "sleep 300 >/dev/null 2>&1 & echo $!")
+    assert out.exit_code == 0
+    marker = str(box.folder).encode()
+    box.close()
+    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _has(p, marker)]
+    assert left == []
+
+
+def _has(proc: Path, marker: bytes) -> bool:
+    try:
+        return marker in (proc / "environ").read_bytes()
+    except OSError:
+        return False
+
+
+def test_the_hosts_daemon_sockets_are_hidden_from_a_step(page):
+    out = run(page, "ls -A /run | wc -l")
+    assert (out.exit_code, out.output.strip()) == (0, "0")
+
+
+def test_where_the_namespaces_cannot_be_made_the_steps_do_not_run_and_say_why(tmp_path, host, monkeypatch):
+    monkeypatch.setattr(network.shutil, "which", lambda name, *a, **k: None)
+    with pytest.raises(network.IsolationError, match="unshare"):
+        _sandbox(tmp_path / "page", host[0])
