@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .live.safety import Consent
 from .mkdocs_config import MAX_CONFIG_BYTES, include_config
 from .model import InputError
 from .reading import read_bounded
@@ -67,6 +68,11 @@ class Settings:
     baseline: Path | None = None  # known failures: listed, not failing the run
     write_baseline: Path | None = None  # record this run's failures there (CLI)
     changed: str | None = None  # only the pages changed since this git REF (HEAD: uncommitted changes)
+
+    @property
+    def consent(self) -> Consent:
+        """The two consent settings as the one value the safety module reads."""
+        return Consent(self.allow_existing_cluster, self.allow_cluster_scoped)
 
 
 def _problem(key: str, expects: str, value: Any) -> InputError:

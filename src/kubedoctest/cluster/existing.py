@@ -2,7 +2,8 @@
 
 Never created or deleted here. The run reads the user's kubeconfig once and works from a copy that
 holds only the confirmed context (in a temporary folder of its own), so nothing downstream (the
-API client, runbook steps) can reach another cluster of that kubeconfig.
+API client, runbook steps) can reach another cluster of that kubeconfig. Which context, what the
+copy holds and which namespaces are leftovers are the safety module's rules (live/safety/).
 """
 
 from __future__ import annotations
@@ -19,55 +20,11 @@ from typing import Any
 import yaml
 
 from ..kubeclient import api_client
+from ..live import safety
 from . import processes
 from .provider import Provider, ProviderError
 
-RUN_LABEL = "kubedoctest.io/run"
-OWNER_ANNOTATION = "kubedoctest.io/owner"  # "<host>/<pid>" of the run that created the namespace
 CONNECT_TIMEOUT = 15.0
-
-
-def owner_id(pid: int | None = None) -> str:
-    return f"{socket.gethostname()}/{pid or os.getpid()}"
-
-
-def minify(config: dict[str, Any], context: str, base: Path, path_env: str) -> dict[str, Any]:
-    """The kubeconfig reduced to one context, its cluster and its user, with relative file paths made
-    absolute (they were relative to the original file) and exec plugins resolved to absolute paths."""
-    ctx = next((c for c in config.get("contexts") or [] if c.get("name") == context), None)
-    if ctx is None:
-        known = ", ".join(repr(c.get("name")) for c in config.get("contexts") or []) or "none"
-        raise ProviderError(f"kubeconfig has no context {context!r}; its contexts: {known}")
-    spec = dict(ctx.get("context") or {})
-    cluster = next((c for c in config.get("clusters") or [] if c.get("name") == spec.get("cluster")), None)
-    user = next((u for u in config.get("users") or [] if u.get("name") == spec.get("user")), None)
-    if cluster is None:
-        raise ProviderError(f"context {context!r} names cluster {spec.get('cluster')!r}, which the kubeconfig lacks")
-    cluster = {"name": cluster["name"], "cluster": dict(cluster.get("cluster") or {})}
-    for key in ("certificate-authority",):
-        if cluster["cluster"].get(key):
-            cluster["cluster"][key] = str(base / cluster["cluster"][key])
-    users = []
-    if user is not None:
-        user = {"name": user["name"], "user": dict(user.get("user") or {})}
-        for key in ("client-certificate", "client-key", "tokenFile"):
-            if user["user"].get(key):
-                user["user"][key] = str(base / user["user"][key])
-        plugin = user["user"].get("exec")
-        if isinstance(plugin, dict) and plugin.get("command") and "/" not in plugin["command"]:
-            found = shutil.which(plugin["command"], path=path_env)
-            if found:
-                user["user"]["exec"] = {**plugin, "command": found}
-        users.append(user)
-    spec.pop("namespace", None)
-    return {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [cluster],
-        "users": users,
-        "contexts": [{"name": context, "context": spec}],
-        "current-context": context,
-    }
 
 
 class ExistingProvider(Provider):
@@ -113,41 +70,11 @@ class ExistingProvider(Provider):
         return data
 
     def confirmed_context(self, data: dict[str, Any]) -> str:
-        """The context to use, once the user has named it: refuses otherwise, naming the context."""
-        current = data.get("current-context") or ""
-        allow = self.allow if isinstance(self.allow, str) and self.allow else None
-        wanted = self.context or allow or current
-        how = (
-            f"a test run creates and deletes namespaces there; name the context to confirm: "
-            f"--allow-existing-cluster={wanted or 'CONTEXT'} (or --context {wanted or 'CONTEXT'} --allow-existing-cluster)"
-        )
-        if not self.allow:
-            return self._refuse(f"refusing to use the existing cluster of {self.source} (context {wanted!r}): {how}")
-        names = [c.get("name") for c in data.get("contexts") or [] if isinstance(c, dict)]
-        if allow and allow not in names:
-            hint = (
-                f"; {allow!r} is a path: the option takes an optional value, so the word after it is read as "
-                "the context; write --allow-existing-cluster=CONTEXT, or put the paths first"
-                if Path(allow).exists()
-                else ""
-            )
-            return self._refuse(
-                f"--allow-existing-cluster={allow} names a context that {self.source} does not have "
-                f"(its contexts: {', '.join(map(str, names)) or 'none'}){hint}"
-            )
-        if allow and self.context and allow != self.context:
-            return self._refuse(
-                f"--allow-existing-cluster={allow} confirms a context other than --context {self.context}; "
-                "they must name the same context"
-            )
-        if not self.context and not allow:
-            return self._refuse(
-                f"refusing to use the current context {current!r} of {self.source} without naming it: {how}"
-            )
-        return wanted
-
-    def _refuse(self, message: str) -> str:
-        raise ProviderError(message)
+        """The context to use, once the user has named it (the safety module's rule)."""
+        try:
+            return safety.confirmed_context(data, self.source, self.context, self.allow)
+        except safety.Refused as e:
+            raise ProviderError(str(e)) from None
 
     def unavailable(self) -> str | None:
         try:
@@ -160,7 +87,10 @@ class ExistingProvider(Provider):
         data = self._read()
         context = self.confirmed_context(data)
         type(self).gc(lambda m: print(m, file=sys.stderr))  # runs of this machine that died: their namespaces
-        config = minify(data, context, self.source.parent, os.environ.get("PATH", ""))
+        try:
+            config = safety.minify(data, context, self.source.parent, os.environ.get("PATH", ""))
+        except safety.Refused as e:
+            raise ProviderError(str(e)) from None
         self.server = str(config["clusters"][0]["cluster"].get("server", ""))
         self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-existing-"))
         processes.register(f"existing-{self.folder.name}", self.folder, [], os.getpid(), self.name)
@@ -200,7 +130,7 @@ class ExistingProvider(Provider):
             owner = f"{entry.data.get('host') or socket.gethostname()}/{entry.data.get('owner')}"
             if (folder / "kubeconfig").is_file():
                 try:
-                    names = delete_namespaces_of(folder / "kubeconfig", folder, owner)
+                    names = delete_namespaces_of(folder / "kubeconfig", folder)
                 except Exception as e:  # unreachable: keep the entry so a later gc tries again
                     log(f"kubedoctest: cannot remove namespaces left by run {owner} on the cluster of {folder}: {e}")
                     continue
@@ -217,16 +147,14 @@ def _client(kubeconfig: Path, folder: Path) -> Any:
     return api_client(kubeconfig, folder)
 
 
-def delete_namespaces_of(kubeconfig: Path, folder: Path, owner: str) -> list[str]:
+def delete_namespaces_of(kubeconfig: Path, folder: Path) -> list[str]:
+    """The namespaces the safety module says dead runs of this machine left there, deleted."""
     from kubernetes import client
 
     core = client.CoreV1Api(_client(kubeconfig, folder))
-    found = core.list_namespace(label_selector=RUN_LABEL, _request_timeout=CONNECT_TIMEOUT)
-    names = [
-        ns.metadata.name
-        for ns in found.items
-        if (ns.metadata.annotations or {}).get(OWNER_ANNOTATION) == owner and not ns.metadata.deletion_timestamp
-    ]
+    found = core.list_namespace(label_selector=safety.RUN_LABEL, _request_timeout=CONNECT_TIMEOUT)
+    metas = [core.api_client.sanitize_for_serialization(ns.metadata) for ns in found.items]
+    names = [m["name"] for m in metas if safety.left_by_dead_run(m, processes.alive)]
     for name in names:
         core.delete_namespace(name, _request_timeout=CONNECT_TIMEOUT)
     return names

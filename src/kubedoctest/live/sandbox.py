@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .. import steplint
-from ..cluster.existing import minify
+from .safety import minify
 from .safety.network import IsolationError, PageNetwork
 
 MISSING = """#!/bin/sh

@@ -2,7 +2,7 @@
 point too (live/signals.py), with the teardown shielded from further signals.
 
 Jobs are split: planning.py decides (pure), this module schedules pages on threads, page.py runs
-one page, snippet.py one snippet, policy.py says what is allowed on whose cluster.
+one page, snippet.py one snippet, safety/ says what is allowed on whose cluster.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import runbook
-from ..cluster import existing, kubectl, processes
+from ..cluster import kubectl, processes
 from ..cluster.build import bin_dir
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
@@ -29,8 +29,7 @@ from . import images, planning, signals
 from . import page as pages
 from .api import Api, ApiError, Cancelled
 from .images import Availability
-from .policy import Policy
-from .snippet import RUN_LABEL
+from .safety import NO_CONSENT, RUN_LABEL, Consent, Policy, left_by_dead_run
 
 
 def open_session(
@@ -38,8 +37,7 @@ def open_session(
     *,
     kubeconfig: str | None = None,
     context: str | None = None,
-    allow_existing: bool | str | None = None,
-    allow_cluster_scoped: bool = False,
+    consent: Consent = NO_CONSENT,
     timeout: float = 60.0,
     jobs: int | None = None,
     log: Callable[[str], None] = lambda m: None,
@@ -48,7 +46,9 @@ def open_session(
     from ..cluster.select import provider_for
 
     try:
-        provider = provider_for(cluster, kubeconfig=kubeconfig, allow_existing=allow_existing, context=context, log=log)
+        provider = provider_for(
+            cluster, kubeconfig=kubeconfig, allow_existing=consent.existing_cluster, context=context, log=log
+        )
     except ProviderError as e:
         raise InputError(str(e)) from None
     return LiveSession(
@@ -56,7 +56,7 @@ def open_session(
         timeout=timeout,
         jobs=jobs or 4,
         log=log,
-        allow_cluster_scoped=allow_cluster_scoped,
+        consent=consent,
         runbook_kubectl=runbook_kubectl,
     )
 
@@ -68,7 +68,7 @@ class LiveSession:
         timeout: float = 60.0,
         jobs: int = 4,
         log: Callable[[str], None] = lambda m: None,
-        allow_cluster_scoped: bool = False,
+        consent: Consent = NO_CONSENT,
         runbook_kubectl: str = "cluster",
     ):
         self.provider = provider
@@ -79,7 +79,7 @@ class LiveSession:
         self.jobs = max(1, jobs)
         self.log = log
         self.run_id = uuid.uuid4().hex[:6]
-        self.policy = Policy(owned=provider.owned, allow_cluster_scoped=allow_cluster_scoped)
+        self.policy = Policy(owned=provider.owned, consent=consent)
         self.cancelled = threading.Event()
         self.api: Api | None = None
         self.folder: Path | None = None
@@ -124,9 +124,9 @@ class LiveSession:
         self.runbook_kubectl_version = _kubectl_version(self.runbook_kubectl)
 
     def _remove_leftovers(self) -> None:
-        """Namespaces of earlier runs from this machine whose process is gone (a crash, kill -9)."""
+        """Namespaces of earlier runs from this machine whose process is gone (a crash, kill -9): the
+        safety module's rule decides."""
         assert self.api is not None
-        host = existing.owner_id().split("/")[0]
         try:
             found = self.api.list("v1", "Namespace", None, RUN_LABEL).get("items", [])
         except ApiError as e:
@@ -136,20 +136,13 @@ class LiveSession:
             return
         for ns in found:
             meta = ns.get("metadata") or {}
-            owner = (meta.get("annotations") or {}).get(existing.OWNER_ANNOTATION, "")
-            owner_host, _, pid = owner.rpartition("/")
-            if (
-                owner_host == host
-                and pid.isdigit()
-                and not processes.alive(int(pid))
-                and not meta.get("deletionTimestamp")
-            ):
+            if left_by_dead_run(meta, processes.alive):
                 try:
                     self.api.delete("v1", "Namespace", meta["name"], None, meta.get("uid"))
                 except ApiError as e:
-                    self.log(f"kubedoctest: cannot remove namespace {meta['name']!r} left by {owner}: {e}")
+                    self.log(f"kubedoctest: cannot remove namespace {meta['name']!r} left by an earlier run: {e}")
                     continue
-                self.log(f"kubedoctest: removed namespace {meta['name']!r} left by an earlier run ({owner})")
+                self.log(f"kubedoctest: removed namespace {meta['name']!r} left by an earlier run")
 
     def __exit__(self, *exc: Any) -> None:
         try:

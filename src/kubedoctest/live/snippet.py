@@ -15,12 +15,11 @@ from . import expect, images, pods
 from .api import Api, ApiError
 from .images import Availability
 from .kinds import kind_of
-from .policy import Policy
+from .safety import Policy, mark
 
 ADMISSION_POLICIES = ("LimitRange", "ResourceQuota")  # namespace policies admission learns of by a cache
 ADMISSION_SETTLE = 10.0
 
-RUN_LABEL = "kubedoctest.io/run"
 WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 EXTERNAL_NOTE = (
     "{what} was not waited for: its pods need a server outside the cluster that the manifest names "
@@ -129,11 +128,11 @@ class SnippetRun:
             return None
 
     def _put(self, m: Manifest, state: PageState) -> Applied:
-        """Create the object; apply over it only when this run owns it (created it, or it lives in the
-        page's namespace, or the cluster is the run's own)."""
+        """Create the object; apply over it only when this run owns it (created it, or the safety
+        policy lets it take it over: it lives in the page's namespace, or the cluster is the run's)."""
         obj = copy.deepcopy(m.obj)
-        meta = obj.setdefault("metadata", {})
-        meta.setdefault("labels", {})[RUN_LABEL] = self.run_id
+        mark(obj, self.run_id)
+        meta = obj["metadata"]
         try:
             namespaced = self.api.namespaced(m.api_version, m.kind)
         except ApiError as e:
@@ -148,9 +147,8 @@ class SnippetRun:
             except ApiError as e:
                 if e.status == 409 and e.reason == "AlreadyExists" and not uid:
                     if not self.policy.may_take_over(ns, state.namespace):
-                        where = f" in namespace {ns!r}" if ns else ""
-                        raise _Failed(stage, f"failed to apply snippet: {m.describe()} already exists{where} and is not this "
-                                      "run's: refusing to take it over (nothing of it was changed)") from None  # fmt: skip
+                        refusal = self.policy.take_over_refusal(m.describe(), ns)
+                        raise _Failed(stage, f"failed to apply snippet: {refusal}") from None
                     try:
                         live = self.api.apply(obj, ns, dry_run=dry, force=True)
                     except ApiError as e2:
