@@ -159,3 +159,28 @@ def test_where_the_namespaces_cannot_be_made_the_steps_do_not_run_and_say_why(tm
     monkeypatch.setattr(network.shutil, "which", lambda name, *a, **k: None)
     with pytest.raises(network.IsolationError, match="unshare"):
         _sandbox(tmp_path / "page", host[0])
+
+
+def test_a_step_that_stays_quiet_on_its_api_connection_keeps_it(page, host, monkeypatch):
+    """A watch (`kubectl rollout status`) or a port-forward stream may be idle for long: the relay
+    does not time it out (its connect timeout is not a read timeout)."""
+    monkeypatch.setattr(network, "CONNECT_TIMEOUT", 1.0)
+    request = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3"
+    out = run(page, f"exec 3<>/dev/tcp/127.0.0.1/{host[0]}; sleep 2.5; {request}")
+    assert out.exit_code == 0 and out.output.endswith("the test cluster"), out.output
+
+
+def test_a_cluster_elsewhere_is_reached_at_the_relays_address_with_its_certificate_checked_for_its_name(tmp_path):
+    config = {
+        "apiVersion": "v1", "kind": "Config", "current-context": "lab",
+        "contexts": [{"name": "lab", "context": {"cluster": "lab", "user": "me"}}],
+        "clusters": [{"name": "lab", "cluster": {"server": "https://rancher.example:6443"}}],
+        "users": [{"name": "me", "user": {"token": "t"}}],
+    }  # fmt: skip
+    (tmp_path / "kubeconfig").write_text(yaml.safe_dump(config))
+    box = Sandbox(tmp_path, tmp_path / "kubeconfig", "kdt-x", None, None)
+    try:
+        cluster = yaml.safe_load(box.kubeconfig.read_text())["clusters"][0]["cluster"]
+        assert cluster == {"server": "https://127.0.0.1:6443", "tls-server-name": "rancher.example"}
+    finally:
+        box.close()

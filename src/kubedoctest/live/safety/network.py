@@ -119,7 +119,9 @@ class PageNetwork:
             raise
 
     def _connect(self) -> socket.socket:
-        return socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
+        upstream = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
+        upstream.settimeout(None)  # a watch or a port-forward stream may stay quiet for minutes
+        return upstream
 
     def _wait_ready(self) -> None:
         assert self._holder is not None and self._holder.stdout is not None
