@@ -18,7 +18,7 @@ from kubedoctest.config import Settings
 from kubedoctest.live import safety
 from kubedoctest.live.safety import Consent, Policy, Refused, Target, step_effects
 from kubedoctest.live.safety.__main__ import rewrite
-from kubedoctest.live.sandbox import Sandbox
+from kubedoctest.live.safety.sandbox import Sandbox
 from kubedoctest.model import Manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +96,7 @@ def test_only_namespaces_of_runs_of_this_machine_whose_process_is_gone_are_remov
     assert not safety.left_by_dead_run(ns("here/123", labelled=False), dead, host="here")  # not a run's
     assert not safety.left_by_dead_run(ns("here/123", deleting=True), dead, host="here")
     assert not safety.left_by_dead_run(ns("here/"), dead, host="here")
+    assert THEIRS.removes_leftovers and not OWN.removes_leftovers  # the run's own cluster is new
 
 
 def test_an_object_that_exists_and_is_not_the_run_s_is_never_taken_over():
@@ -117,6 +118,7 @@ def test_cleanup_deletes_only_what_the_run_created():
     assert [(t.name, t.uid) for t in targets] == [("fast", "u3"), ("pv-a", "u2"), ("kdt-x", "")]
     assert not THEIRS.deletion_problem(targets[0], 409)  # a UID conflict: no longer the run's object
     assert THEIRS.deletion_problem(targets[0], 403)
+    assert THEIRS.sweeps_on_stop and not OWN.sweeps_on_stop  # a cluster the run created goes as a whole
 
 
 def test_a_snippet_that_reaches_outside_its_namespace_needs_the_cluster_scoped_consent():
@@ -156,12 +158,13 @@ def test_a_step_that_changes_a_cluster_scoped_object_needs_the_cluster_scoped_co
 def test_a_step_may_change_a_cluster_scoped_object_only_when_the_run_created_it():
     (touch,) = step_effects(PV_STEP, scope).cluster_scoped
     theirs = {"metadata": {"name": "pv-a", "uid": "someone-elses"}}
-    assert "already exists and is not this run's" in THEIRS_ALLOWED.refuse_change(touch, theirs, {"u1"})
-    assert THEIRS_ALLOWED.refuse_change(touch, None, set()) is None  # not there yet: the step may create it
+    assert "already exists and is not this run's" in THEIRS_ALLOWED.refuse_change(touch, lambda: theirs, {"u1"})
+    assert THEIRS_ALLOWED.refuse_change(touch, lambda: None, set()) is None  # not there yet: it may create it
     ours = {"metadata": {"name": "pv-a", "uid": "u1"}}
-    assert THEIRS_ALLOWED.refuse_change(touch, ours, {"u1"}) is None
+    assert THEIRS_ALLOWED.refuse_change(touch, lambda: ours, {"u1"}) is None
+    assert OWN.refuse_change(touch, lambda: theirs, set()) is None  # the run's own cluster
     (unnamed,) = step_effects("kubectl delete csidriver x", scope).cluster_scoped  # a kind the run cannot look up
-    assert "cannot tell whether it is its own" in THEIRS_ALLOWED.refuse_change(unnamed, None, set())
+    assert "cannot tell whether it is its own" in THEIRS_ALLOWED.refuse_change(unnamed, lambda: None, set())
     assert THEIRS_ALLOWED.claims(touch, {"metadata": {"uid": "new"}}, {"u1"}) == "new"  # deleted with its page
     assert THEIRS_ALLOWED.claims(touch, ours, {"u1"}) == ""
 

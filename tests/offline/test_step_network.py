@@ -16,7 +16,7 @@ import yaml
 from kubedoctest import runbook
 from kubedoctest.directives import Directives
 from kubedoctest.live.safety import network
-from kubedoctest.live.sandbox import Sandbox
+from kubedoctest.live.safety.sandbox import Sandbox
 from kubedoctest.model import Origin, Snippet, Status
 
 

@@ -13,7 +13,7 @@ from .api import Api, ApiError
 from .images import Availability
 from .planning import PagePlan, goes_live
 from .safety.network import IsolationError
-from .sandbox import Sandbox
+from .safety.sandbox import Sandbox
 from .snippet import Applied, PageState, SnippetRun
 
 
@@ -104,13 +104,11 @@ class StepGuard:
     def before(self, step: Snippet) -> str | None:
         self.effects = safety.step_effects(step.text, self._scope)
         reason = self.ctx.policy.refuse_step(self.effects, self.state.namespace)
-        if reason or self.ctx.policy.owned:
-            return reason
-        for t in self.effects.cluster_scoped:
-            reason = self.ctx.policy.refuse_change(t, self._found(t), self._ours())
+        for t in [] if reason else self.effects.cluster_scoped:
+            reason = self.ctx.policy.refuse_change(t, lambda t=t: self._found(t), self._ours())
             if reason:
-                return reason
-        return None
+                break
+        return reason
 
     def after(self, step: Snippet) -> None:
         for t in self.effects.cluster_scoped if self.effects else []:

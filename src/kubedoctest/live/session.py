@@ -112,7 +112,7 @@ class LiveSession:
         self.provider.create()
         self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-run-", dir=self.provider.folder))
         self.api = Api(self.provider.kubeconfig, self.folder, pool=self.jobs * 2 + 2, cancelled=self.cancelled)
-        if not self.provider.owned:
+        if self.policy.removes_leftovers:
             self._remove_leftovers()
         self._pick_kubectl()
 
@@ -154,7 +154,7 @@ class LiveSession:
     def _teardown(self) -> None:
         self.cancelled.set()
         runbook.stop_running()
-        problems = self._sweep() if not self.provider.owned else []
+        problems = self._sweep() if self.policy.sweeps_on_stop else []
         try:
             self.provider.delete()
         except ProviderError as e:

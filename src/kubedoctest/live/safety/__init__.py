@@ -156,14 +156,15 @@ class Policy:
             return f"the step changes cluster-scoped {t.describe()} ({t.verb}); allow it with --allow-cluster-scoped"
         return None
 
-    def refuse_change(self, touch: Touch, found: dict[str, Any] | None, ours: set[str]) -> str | None:
+    def refuse_change(self, touch: Touch, lookup: Callable[[], dict[str, Any] | None], ours: set[str]) -> str | None:
         """Rule "step-existing": a step may change a cluster-scoped object only when it is not there
-        yet or the run created it (`found`: the object as it is now, `ours`: the run's UIDs)."""
+        yet or the run created it (`lookup()`: the object as it is now, `ours`: the run's UIDs)."""
         if self.owned:
             return None
         kind = touch.kind()
         if kind is None or not touch.name:
             return f"the step changes cluster-scoped {touch.describe()}, and the run cannot tell whether it is its own"
+        found = lookup()
         if found is not None and (found.get("metadata") or {}).get("uid") not in ours:
             return f"{kind[1]}/{touch.name} already exists and is not this run's: refusing to change it ({touch.verb})"
         return None
@@ -175,6 +176,17 @@ class Policy:
         if touch.verb not in CREATE_VERBS or touch.kind() is None or not touch.name or uid in ours:
             return ""
         return uid
+
+    @property
+    def removes_leftovers(self) -> bool:
+        """Rule "dead-runs" applies (at the start): on someone else's cluster; the run's own is new."""
+        return not self.owned
+
+    @property
+    def sweeps_on_stop(self) -> bool:
+        """Rule "delete" after a signal: pages stopped half-way did not clean up, so the teardown
+        deletes what they made; a cluster the run created goes as a whole."""
+        return not self.owned
 
     def may_take_over(self, namespace: str | None, own_namespace: str) -> bool:
         """Rule "take-over": may an object that already exists be applied over?"""

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from .. import steplint
-from .safety import minify
-from .safety.network import IsolationError, PageNetwork
+from ... import steplint
+from .kubeconfig import minify
+from .network import IsolationError, PageNetwork
 
 MISSING = """#!/bin/sh
 echo "kubedoctest: {tool} is not available to runbook steps: {why}" >&2
