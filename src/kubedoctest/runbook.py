@@ -2,10 +2,10 @@
 
 Offline a step is skipped by its directive or linted (steplint: an allow-list); live, a page's steps
 run in order, each as a reader would run it after pressing the copy button: `bash -euo pipefail -c
-STEP` in the page's sandbox (live/sandbox.py: its own HOME, working folder, a kubeconfig holding
-only the test cluster with the page's namespace, the pinned kubectl first and alone on PATH), under
-the run's safety policy, with a timeout. After a failed or refused step the rest of the page is
-skipped.
+STEP` in the page's sandbox (live/safety/sandbox.py: its own HOME, working folder, a kubeconfig
+holding only the test cluster with the page's namespace, the pinned kubectl first and alone on PATH,
+the page's own network namespace), under the run's safety policy, with a timeout. After a failed or
+refused step the rest of the page is skipped.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def judge(step: Snippet, outcome: StepOutcome, timeout: float) -> str | None:
 
 
 class PageSteps:
-    """The live steps of one page, in order, in one sandbox (live/sandbox.py)."""
+    """The live steps of one page, in order, in one sandbox (live/safety/sandbox.py)."""
 
     def __init__(
         self,
