@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from . import directives
 from .includes import IncludeConfig, IncludeError, expand, failed_message
-from .model import Origin, Snippet
-from .pages import MARKDOWN_SUFFIXES, MAX_PAGE_BYTES, PageError, pages, project_root, read_page
+from .model import Origin, QuotedOutput, Snippet
+from .pages import MARKDOWN_SUFFIXES, MAX_PAGE_BYTES, PageError, is_runbook, pages, project_root, read_page
 
 YAML_LANGUAGES = frozenset({"yaml", "yml"})
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
+# on a runbook page, a fence of these right after a step is the step's quoted output
+OUTPUT_LANGUAGES = frozenset({"text", "plaintext", "output"})
+QUOTED_DIRECTIVES = "skip, requires and quoted"
 
 # `info` is greedy (trailing blanks are stripped in code): a lazy group followed by `[ \t]*$` is
 # quadratic on a long line of blanks.
@@ -66,6 +69,8 @@ def collect_page(
         return [], [CollectError(display, e.origin.page_line, str(e))]
     snippets: list[Snippet] = []
     pending: tuple[directives.Directives, int] | None = None
+    quoting = bool(languages & SHELL_LANGUAGES) and is_runbook(display)
+    step: Snippet | None = None  # the runbook step the previous fence was, whose output may follow
     i = 0
     n = len(expanded)
     while i < n:
@@ -133,19 +138,29 @@ def collect_page(
             continue
         m = RE_FENCE.match(text)
         if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
-            i, snippet, error = _read_fence(display, expanded, i, m, languages)
             found = pending[0] if pending else directives.Directives()
+            reading = languages | OUTPUT_LANGUAGES if quoting and (step or found.quoted) else languages
+            if found.quoted:
+                reading = reading | {language_of(m.group("info"))}
+            i, snippet, error = _read_fence(display, expanded, i, m, reading)
             pending = None
+            previous, step = step, None
             if error:
                 errors.append(error)
                 if snippet is None and i >= n:
                     break
+                continue
+            if snippet is not None and (found.quoted or (previous and snippet.language in reading - languages)):
+                error = _quote(display, previous, snippet, found, quoting)
+                if error:
+                    errors.append(error)
                 continue
             if snippet is not None:
                 snippet.directives = found
                 snippet.index = len(snippets)
                 snippet.repeat = sum(1 for earlier in snippets if earlier.line == snippet.line)
                 snippets.append(snippet)
+                step = snippet if quoting and snippet.language in SHELL_LANGUAGES else None
             continue
         if pending is not None and text.strip():
             errors.append(
@@ -162,6 +177,31 @@ def collect_page(
             CollectError(display, pending[1], "directive is not followed by a fence: put it right before one")
         )
     return snippets, errors
+
+
+def _quote(
+    display: str, step: Snippet | None, block: Snippet, found: directives.Directives, quoting: bool
+) -> CollectError | None:
+    """Make the block the quoted output of the step before it (quoted_output.py compares them)."""
+    if step is None:
+        where = "a runbook page" if quoting else "a page under a runbooks/ folder"
+        return CollectError(
+            display,
+            block.line,
+            f"quoted output does not follow a runbook step: put the block right after the ```bash step "
+            f"whose output it shows, on {where}, or remove the quoted directive",
+        )
+    if found.skip:
+        return None  # shown as an illustration, not compared (the reason is the writer's)
+    other = [k for k in ("expect", "k8s", "timeout", "output", "no_requests") if getattr(found, k)]
+    if other or found.exit or found.allow:
+        return CollectError(
+            display,
+            block.line,
+            f"directive on quoted output can only be {QUOTED_DIRECTIVES}: put the other keys on the step at line {step.line}",
+        )
+    step.quoted = QuotedOutput(block.line, block.text, found.requires)
+    return None
 
 
 def _read_fence(

@@ -16,10 +16,16 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-FLAGS = {"skip"}
+FLAGS = {"skip", "quoted"}
+FLAG_USE = {"skip": 'skip reason="..."', "quoted": "quoted"}
 KEYS = {"reason", "expect", "requires", "k8s", "timeout", "exit", "output", "no-requests", "allow"}
 REQUIREMENTS = {"kubelet", "external"}
 CONDITIONS = {"Available", "Ready", "Succeeded", "Complete", "Bound", "Pending", "Established", "Endpoints", "Exists"}
+# what `allow` may name besides the step lint's rules
+ALLOWANCES = {
+    "missing-image": "the step names an image that does not exist on purpose (an ImagePullBackOff demonstration): "
+    "it runs even where the image cannot be had, and no stand-in is made for it",
+}
 MAX_TIMEOUT = 3600  # seconds: an hour per object or step is already far past any useful wait
 _TOKEN = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)(?:="((?:[^"\\]|\\.)*)")?')
 _RANGE = re.compile(r"^(>=|<=|==|!=|>|<)?\s*(\d{1,4})\.(\d{1,4})$")
@@ -41,6 +47,7 @@ class Directives:
     """What the directive before a fence says; the defaults are "no directive"."""
 
     skip: bool = False
+    quoted: bool = False  # the fence is the quoted output of the runbook step before it
     reason: str = ""
     expect: tuple[Expectation, ...] = ()
     requires: frozenset[str] = frozenset()
@@ -77,7 +84,7 @@ def parse(body: str) -> Directives:
         pos = m.end()
         if key in FLAGS:
             if value is not None:
-                raise DirectiveError(f'{key!r} takes no value: write {key} reason="..."')
+                raise DirectiveError(f"{key!r} takes no value: write {FLAG_USE[key]}")
             value = "true"
         elif key in KEYS:
             if value is None:
@@ -103,8 +110,9 @@ def _typed(d: dict[str, str]) -> Directives:
         from .steplint import RULES  # the lint's own rule names (imported here: steplint needs the model)
 
         for rule in allow or [""]:
-            if rule not in RULES:
-                raise DirectiveError(f"unknown lint rule {rule!r} in allow{suggest(rule, set(RULES))}")
+            if rule not in RULES and rule not in ALLOWANCES:
+                known = set(RULES) | set(ALLOWANCES)
+                raise DirectiveError(f"unknown lint rule {rule!r} in allow{suggest(rule, known)}")
     requires = split_list(d.get("requires", ""))
     for req in requires:
         if req not in REQUIREMENTS:
@@ -113,6 +121,7 @@ def _typed(d: dict[str, str]) -> Directives:
         version_range(d["k8s"])
     return Directives(
         skip="skip" in d,
+        quoted="quoted" in d,
         reason=d.get("reason", ""),
         expect=tuple(expectations(d["expect"])) if "expect" in d else (),
         requires=frozenset(requires),

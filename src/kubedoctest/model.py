@@ -47,6 +47,15 @@ class Origin:
         return f"{page}:{self.page_line} ({self.source}:{self.source_line})"
 
 
+@dataclass(frozen=True)
+class QuotedOutput:
+    """The ```text block after a runbook step: what the page says the step prints."""
+
+    line: int  # 1-based line of the block's opening fence in the page
+    text: str
+    requires: frozenset[str] = frozenset()  # "kubelet": compared only where containers run
+
+
 @dataclass
 class Snippet:
     """One fenced code block of a page, with its includes resolved."""
@@ -59,6 +68,7 @@ class Snippet:
     directives: Directives = field(default_factory=Directives)
     index: int = 0  # position among the page's snippets
     repeat: int = 0  # >0 when an earlier fence of the page has the same line (fences of one included file)
+    quoted: QuotedOutput | None = None  # a runbook step's quoted output (quoted_output.py)
 
     @property
     def id(self) -> str:
@@ -66,8 +76,10 @@ class Snippet:
 
     @property
     def hash(self) -> str:
-        """sha256 of the resolved text (after includes): what a badge says was checked."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """sha256 of the resolved text (after includes), and of the quoted output a step is compared
+        with: what a badge says was checked."""
+        text = self.text if self.quoted is None else f"{self.text}\0quoted output\0{self.quoted.text}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def where(self, text_line: int | None = None) -> str:
         """page:line for a 0-based line of the snippet text, or for the fence itself."""

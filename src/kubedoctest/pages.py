@@ -81,3 +81,11 @@ def read_page(display: str, file: Path, root: Path | None = None) -> list[str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+RUNBOOK_DIR = "runbooks"
+
+
+def is_runbook(page: str) -> bool:
+    """A page under a `runbooks/` folder: its shell fences are steps that run."""
+    return RUNBOOK_DIR in Path(page).parts[:-1]

@@ -19,12 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import steplint
+from . import quoted_output, steplint
 from .live.images import Availability
 from .live.images import of_step as images_of_step
 from .model import Finding, Result, Snippet, Status
 
-RUNBOOK_DIR = "runbooks"
 DEFAULT_TIMEOUT = 120.0
 TAIL_LINES = 15
 RULES = frozenset(steplint.RULES)
@@ -35,11 +34,11 @@ KUBELET = (
 IMAGE_NOTE = (
     "image not available here: {images} (no local stand-in, and this machine cannot pull it); the step was not run"
 )
+QUOTED_KUBELET = (
+    'quoted output not compared on simulated nodes: the block needs a kubelet (requires="kubelet" on it); '
+    "compared on kind or a real cluster"
+)
 EXTERNAL = "not checked here: the step needs a server outside the cluster (an NFS export, say) that a test cluster does not have"
-
-
-def is_runbook(page: str) -> bool:
-    return RUNBOOK_DIR in Path(page).parts[:-1]
 
 
 def lint(step: Snippet, opened: frozenset[int] = frozenset()) -> list[Finding]:
@@ -166,7 +165,7 @@ class PageSteps:
         if "external" in needs and not self.simulated:
             return _skipped(step, EXTERNAL, "partial")
         standins, unavailable = self.images.split(images_of_step(step.text))
-        if unavailable:
+        if unavailable and "missing-image" not in step.directives.allow:
             result = _skipped(step, IMAGE_NOTE.format(images=", ".join(unavailable)), "partial")
             result.unavailable_images = unavailable
             result.reasons = [IMAGE_NOTE.format(images=", ".join(unavailable))]
@@ -182,14 +181,43 @@ class PageSteps:
         info = Finding(
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )
-        if problem:
-            self.stopped_at = f"failed at {step.id}"
-            failed = Result(step, Status.FAILED, "run", [Finding(step.where(), problem), info], seconds=outcome.seconds)
+        compared, mismatch, partial = (None, None, False) if problem else self._compare(step, outcome)
+        if problem or mismatch:
+            if problem:  # a page that only quotes stale output goes on: its later steps still tell
+                self.stopped_at = f"failed at {step.id}"
+            found = mismatch or Finding(step.where(), problem or "")
+            failed = Result(step, Status.FAILED, "run", [found, info], seconds=outcome.seconds)
             failed.standin_images = standins
             return failed
-        passed = Result(step, Status.PASSED, "run", [info], fidelity="full", seconds=outcome.seconds)
+        notes = [info] + ([compared] if compared else [])
+        fidelity = "partial" if partial else "full"
+        passed = Result(step, Status.PASSED, "run", notes, fidelity=fidelity, seconds=outcome.seconds)
         passed.standin_images = standins
         return passed
+
+    def _compare(self, step: Snippet, outcome: StepOutcome) -> tuple[Finding | None, Finding | None, bool]:
+        """(a note on the quoted output, a failure when the page shows what the step did not print,
+        whether the comparison was left out here)."""
+        quoted = step.quoted
+        if quoted is None:
+            return None, None, False
+        where = f"{step.page}:{quoted.line}"
+        if self.simulated and "kubelet" in quoted.requires:
+            return Finding(where, QUOTED_KUBELET, "info"), None, True
+        if quoted_output.matches(quoted.text, outcome.output):
+            return Finding(where, "quoted output matched what the step printed", "info"), None, False
+        diff = quoted_output.difference(quoted.text, outcome.output)
+        return (
+            None,
+            Finding(
+                where,
+                f"failed to match quoted output: the block at {where} shows what step {step.id} did not print "
+                f"(ages, IPs, UIDs, timestamps, name suffixes and column widths are ignored); diff:\n{diff}",
+                hint="write the step's real output into the block; use a line of ... for lines left out, "
+                "and ... inside a line for what varies per cluster",
+            ),
+            False,
+        )
 
 
 def _skipped(step: Snippet, note: str, fidelity: str | None = None) -> Result:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import runbook, schema, steplint
+from . import pages, runbook, schema, steplint
 from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
 from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
@@ -44,7 +44,7 @@ def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
         mkdocs = find_upwards(Path(options.paths[0]), "mkdocs.yml")
     include = include_config(mkdocs, display_root=Path.cwd())
     snippets, errors = collect(options.paths, include, YAML_LANGUAGES | SHELL_LANGUAGES)
-    kept = [s for s in snippets if s.language in YAML_LANGUAGES or runbook.is_runbook(s.page)]
+    kept = [s for s in snippets if s.language in YAML_LANGUAGES or pages.is_runbook(s.page)]
     return kept, errors
 
 

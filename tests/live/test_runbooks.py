@@ -152,3 +152,37 @@ def test_a_step_reaches_the_test_cluster_but_no_port_of_this_machine_even_where_
     entries = json.loads(done.stdout)["snippets"]
     assert [e["status"] for e in entries] == ["passed"] * 4, entries
     assert reached == []
+
+
+QUOTED = f"{PREFIX}quoted/runbooks/"
+
+
+@pytest.mark.parametrize("line", [3, 15, 26, 36])
+def test_a_quoted_output_that_differs_only_in_ages_widths_uids_and_elided_lines_matches(runbook_run, line):
+    entry = runbook_run[f"{QUOTED}outputs.md:{line}"]
+    assert entry["status"] == "passed", entry
+    assert any("quoted output matched what the step printed" in m for m in entry["messages"]), entry
+
+
+def test_a_quoted_output_that_the_step_no_longer_prints_fails_with_a_diff_at_the_block(runbook_run):
+    entry = runbook_run[f"{QUOTED}stale.md:3"]
+    assert entry["status"] == "failed"
+    message = entry["messages"][0]
+    assert message.startswith(f"{QUOTED}stale.md:7: failed to match quoted output"), message
+    assert "-configmap/old configured" in message and "+configmap/old created" in message
+
+
+def test_a_page_with_stale_quoted_output_still_runs_its_later_steps(runbook_run):
+    assert runbook_run[f"{QUOTED}stale.md:11"]["status"] == "passed"
+
+
+def test_a_quoted_output_that_needs_a_kubelet_is_not_compared_on_simulated_nodes(runbook_run):
+    entry = runbook_run[f"{QUOTED}outputs.md:52"]
+    assert entry["status"] == "passed" and entry["fidelity"] == "partial", entry
+    assert any("quoted output not compared on simulated nodes" in m for m in entry["messages"]), entry
+
+
+def test_a_block_marked_as_an_illustration_is_not_compared(runbook_run):
+    entry = runbook_run[f"{QUOTED}outputs.md:63"]
+    assert entry["status"] == "passed"
+    assert not any("quoted output" in m for m in entry["messages"]), entry

@@ -223,7 +223,12 @@ class LiveSession:
         if prepare is None:
             return Availability()
         wanted = [i for p in prepared if planning.goes_live(p) for m in p.manifests for i in images.of_object(m.obj)]
-        wanted += [i for p in prepared if planning.goes_live(p) and is_step(p) for i in images.of_step(p.snippet.text)]
+        wanted += [
+            i
+            for p in prepared
+            if planning.goes_live(p) and is_step(p) and "missing-image" not in p.snippet.directives.allow
+            for i in images.of_step(p.snippet.text)
+        ]
         try:
             plan = prepare(sorted(set(wanted)))
         except ProviderError as e:

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .. import runbook
+from .. import pages
 from ..collect import RE_FENCE, SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_page
 from ..includes import IncludeConfig
 from ..model import Snippet
@@ -68,7 +68,7 @@ def collect(display: str, lines: list[str], include: IncludeConfig, signature: s
     if key is not None and key in _MEMO:
         return _MEMO[key]
     found, errors = collect_page(display, lines, include, YAML_LANGUAGES | SHELL_LANGUAGES)
-    steps = runbook.is_runbook(display)
+    steps = pages.is_runbook(display)
     kept = [s for s in found if s.language in YAML_LANGUAGES or steps]
     result = PageSnippets(display, kept, errors)
     if key is not None and not errors:  # a missing include may appear later: collect again then
