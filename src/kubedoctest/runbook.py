@@ -22,6 +22,7 @@ from pathlib import Path
 from . import quoted_output, steplint
 from .live.images import Availability
 from .live.images import of_step as images_of_step
+from .live.safety import network
 from .model import Finding, Result, Snippet, Status
 
 DEFAULT_TIMEOUT = 120.0
@@ -178,6 +179,8 @@ class PageSteps:
         outcome = run_step(step.text, self.work, self.env, timeout, self.bash, self.launcher)
         self.after(step)
         problem = judge(step, outcome, timeout)
+        if problem and self.launcher:
+            problem += network.explain(outcome.output)  # loud: the sandbox, not the cluster, said no
         info = Finding(
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )

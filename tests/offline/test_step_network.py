@@ -106,6 +106,7 @@ def test_a_step_cannot_reach_a_port_of_this_machine_its_page_did_not_open_even_w
         allowed
     )
     assert result.status == Status.FAILED
+    assert "wget" in text or "safety rule 'network'" in result.messages[0], result.messages[0]
     output = result.messages[0].partition("last lines of output:")[2]
     assert "writer's credentials" not in output and "reached" not in output
 

@@ -24,6 +24,7 @@ import contextlib
 import ctypes
 import ipaddress
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -45,6 +46,22 @@ WHY = (
     "cluster and the ports their page opened"
 )
 _PR_SET_PDEATHSIG = 1
+
+
+_BLOCKED = re.compile(
+    r"Connection refused|Couldn't connect to server|Failed to connect to|Network is unreachable|"
+    r"Could not resolve host|failed: Connection refused|unable to resolve host address",
+    re.I,
+)
+BLOCKED_NOTE = (
+    "; note: runbook steps reach only the test cluster's API server and the local ports an earlier "
+    "step of their page opened with kubectl port-forward (safety rule 'network')"
+)
+
+
+def explain(output: str) -> str:
+    """What to add to a failed step's message when it could not connect: the rule that stopped it."""
+    return BLOCKED_NOTE if _BLOCKED.search(output) else ""
 
 
 class IsolationError(RuntimeError):
