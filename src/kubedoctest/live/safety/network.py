@@ -150,8 +150,9 @@ class PageNetwork:
             _, err = self._holder.communicate()
             said = "; ".join(x for x in (line, err.decode(errors="replace").strip()) if x) or "no answer"
             raise IsolationError(
-                f"{WHY}; they could not be made here: {said} (user namespaces may be switched off: "
-                "sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0)"
+                f"{WHY}; they could not be made here: {said} (unprivileged user namespaces may be switched "
+                "off: sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 23.10 and later, "
+                "kernel.unprivileged_userns_clone=1 on older Debian, user.max_user_namespaces > 0)"
             )
         children = Path(f"/proc/{self._holder.pid}/task/{self._holder.pid}/children").read_text().split()
         if not children:
