@@ -3,7 +3,7 @@
 A page is selected when its file changed since REF (git: commits after REF, staged and unstaged
 changes, new files), when it includes a file that changed, or when one of its snippets' text
 (includes followed) has no entry in the last results file. The results file of such a run is merged
-into the last one, so the badges and the verification page stay complete.
+into the last one (report.merge), so the badges and the verification page stay complete.
 """
 
 from __future__ import annotations
@@ -64,16 +64,3 @@ def select(
         elif known is not None and s.hash not in known:
             why[s.page] = "a snippet with no result in the last results file"
     return why
-
-
-def merge(path: Path, document: dict[str, Any], pages: set[str]) -> dict[str, Any]:
-    """The last results file with the entries of `pages` replaced by this run's."""
-    try:
-        last: Any = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        last = {}
-    kept = [e for e in last.get("snippets", []) if isinstance(e, dict) and e.get("path") not in pages]
-    entries = sorted([*kept, *document["snippets"]], key=lambda e: (str(e.get("path")), int(e.get("line") or 0)))
-    from .report import document as make
-
-    return make(entries, document.get("run"))

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import baseline, changed, crd_files, runner
-from .collect import pages
+from . import baseline, changed, runner
+from . import report as report_files
+from .collect.collect import pages
 from .config import Settings
 from .model import InputError, Manifest, Prepared, Result, Status
+from .static import crd_files
 
 
 @dataclass
@@ -164,7 +166,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "cluster": provider.describe() if provider is not None else "none",
             "kubectl": getattr(self._session, "runbook_kubectl_version", None) or None,
-            "notes": list(getattr(provider, "notes", None) or []),
+            "notes": provider.notes if provider is not None else [],
         }
 
     def header(self) -> str:
@@ -190,7 +192,7 @@ class Pipeline(AbstractContextManager["Pipeline"]):
         for problem in self.crd_problems:
             text += f"\nkubedoctest: warning: CRD file {problem}"
         if self._session is not None:
-            for note in getattr(getattr(self._session, "provider", None), "notes", None) or []:
+            for note in self._session.provider.notes:
                 text += f"\nkubedoctest: {note}"
         return text
 
@@ -216,7 +218,9 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
     """Check every snippet of the settings' paths (of its shard); an InputError when nothing can be
     checked at all (no pages, no snippets, an unreadable page, a cluster that cannot start)."""
     if settings.results is not None and settings.changed is None:
-        _remove(settings.results)  # a results file of an earlier run must not outlive a run that fails
+        report_files.remove_results(
+            settings.results
+        )  # a results file of an earlier run must not outlive a run that fails
     with Pipeline(settings, log) as pipeline:
         if settings.changed is not None and not pipeline.pages:
             header = pipeline.header() + f"\nkubedoctest: nothing changed since {settings.changed}: no page to check"
@@ -227,34 +231,11 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
             raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
         report = Report(results, pipeline.run_block(), pipeline.header())
     if settings.results is not None:
-        write_results(settings.results, report, pipeline.pages if settings.changed is not None else None)
+        merge = pipeline.pages if settings.changed is not None else None
+        report_files.write_results(settings.results, report.results, report.run, merge)
     if settings.write_baseline is not None:
         count = baseline.write(settings.write_baseline, report.results)
         log(f"kubedoctest: wrote {count} failures to the baseline {settings.write_baseline}")
         for r in report.results:
             r.known = r.known or r.status == Status.FAILED  # recorded now: the run that writes it passes
     return report
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as e:
-        raise InputError(f"cannot replace the results file {str(path)!r}: {e.strerror}") from None
-
-
-def write_results(path: Path, report: Report, merge_pages: set[str] | None = None) -> None:
-    """The JSON report to `path`; with `merge_pages` (a --changed run), merged into the last one:
-    the entries of those pages replaced, every other entry kept."""
-    import json
-
-    from .report import document, entry
-
-    doc = document([entry(r) for r in report.results], report.run)
-    if merge_pages is not None:
-        doc = changed.merge(path, doc, merge_pages)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot write the results file {str(path)!r}: {e.strerror}") from None

@@ -99,14 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--shard", default=None, metavar="K/N", help="check only the K-th of N shares of the pages")
     c.add_argument("--results", default=None, metavar="PATH", help="also write the JSON report to PATH")
     c.add_argument("-v", "--verbose", action="store_true", help="list every snippet, not only failures")
-    cl = sub.add_parser("cluster", help="a local kwok cluster for trying runbooks by hand")
+    cl = sub.add_parser("cluster", help="a local kwok or kind cluster for trying runbooks by hand")
     cl.add_argument("action", choices=["build", "up", "down", "status", "gc"])
-    cl.add_argument("--name", default="kubedoctest")
+    cl.add_argument(
+        "--name", default=None, help="up, down: the cluster's name (default: kubedoctest, or kubedoctest-kind for kind)"
+    )
     cl.add_argument(
         "--provider",
         choices=["kwok", "kind"],
         default="kwok",
-        help="build: kwok (the control plane binaries) or kind (a node image built here)",
+        help="build: kwok (the control plane binaries) or kind (a node image built here); up, down: which cluster",
     )
     cl.add_argument("--force", action="store_true", help="build: rebuild even when the cache is current")
     return p
@@ -119,11 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         from .cluster import commands
 
-        if args.action == "build" and args.provider == "kind":
-            from .cluster.nodeimage import command
-
-            return command.run(force=args.force)
-        return commands.run(args.action, args.name)
+        return commands.run(args.action, args.name, args.provider, force=args.force)
     except InputError as e:
         print(f"kubedoctest: {e}", file=sys.stderr)
         return 2

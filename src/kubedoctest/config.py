@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .collect.mkdocs_config import MAX_CONFIG_BYTES, include_config
+from .collect.reading import read_bounded
 from .live.safety import Consent
-from .mkdocs_config import MAX_CONFIG_BYTES, include_config
 from .model import InputError
-from .reading import read_bounded
 
 
 def find_upwards(start: Path, name: str) -> Path | None:

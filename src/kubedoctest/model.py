@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .directives import Directives
+from .parse.directives import Directives
 
 FieldPath = tuple[str | int, ...]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
-from .model import Result, Status
+from .model import InputError, Result, Status
 
 
 def summary(results: list[Result]) -> dict[str, int]:
@@ -138,3 +139,36 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def remove_results(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot replace the results file {str(path)!r}: {e.strerror}") from None
+
+
+def write_results(
+    path: Path, results: list[Result], run: dict[str, Any] | None, merge_pages: set[str] | None = None
+) -> None:
+    """The JSON report to `path`; with `merge_pages` (a --changed run), merged into the last one:
+    the entries of those pages replaced, every other entry kept."""
+    doc = document([entry(r) for r in results], run)
+    if merge_pages is not None:
+        doc = merge(path, doc, merge_pages)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write the results file {str(path)!r}: {e.strerror}") from None
+
+
+def merge(path: Path, doc: dict[str, Any], pages: set[str]) -> dict[str, Any]:
+    """The last results file with the entries of `pages` replaced by this run's."""
+    try:
+        last: Any = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        last = {}
+    kept = [e for e in last.get("snippets", []) if isinstance(e, dict) and e.get("path") not in pages]
+    entries = sorted([*kept, *doc["snippets"]], key=lambda e: (str(e.get("path")), int(e.get("line") or 0)))
+    return document(entries, doc.get("run"))

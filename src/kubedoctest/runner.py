@@ -6,12 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pages, runbook, schema, steplint
-from .collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
+from .collect import pages
+from .collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
 from .config import find_upwards, include_config
 from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
-from .parse import Parsed, parse
-from .static import StaticChecker
+from .parse.parse import Parsed, parse
+from .runbook import runbook, steplint
+from .static import schema
+from .static.static import StaticChecker
 
 NOT_A_MANIFEST = "not a Kubernetes manifest"
 

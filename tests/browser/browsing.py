@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
 
-from kubedoctest.collect import collect_page, read_page
+from kubedoctest.collect.collect import collect_page, read_page
 from kubedoctest.config import include_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from badge_sites import build, served
 from browsing import ROOT, Reader
 from playwright.sync_api import Browser
 
-from kubedoctest.collect import YAML_LANGUAGES, collect_page, read_page
+from kubedoctest.collect.collect import YAML_LANGUAGES, collect_page, read_page
 from kubedoctest.config import include_config
 from kubedoctest.mkdocs_plugin.results import snippet_hash
 

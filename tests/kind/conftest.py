@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest.cluster import docker, kind
-from kubedoctest.cluster.nodeimage import IMAGE, is_current
+from kubedoctest.cluster import docker
+from kubedoctest.cluster.kind import provider as kind
+from kubedoctest.cluster.kind.nodeimage import IMAGE, is_current
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "samples" / "kind"

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from kubedoctest.cluster import docker, processes
+from kubedoctest.cluster import docker, records
 
 from .conftest import ROOT, kind_containers, kubedoctest, wait_for
 
@@ -41,7 +41,7 @@ def _start(tmp_path):
 
 
 def _kind_entries() -> set[str]:
-    return {e.name for e in processes.entries("kind")}
+    return {e.name for e in records.entries("kind")}
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -52,7 +52,7 @@ def test_a_cluster_creation_stopped_by_a_signal_leaves_no_container_network_or_f
     wait_for("the kind node container", lambda: bool(set(kind_containers()) - before) or run.poll() is not None, 180)
     assert run.poll() is None, run.communicate()
     new = set(kind_containers()) - before
-    folders = [json.loads(p.read_text()).get("folder") for p in processes.registry_dir().glob("kubedoctest-*.json")]
+    folders = [json.loads(p.read_text()).get("folder") for p in records.registry_dir().glob("kubedoctest-*.json")]
     os.kill(run.pid, sig)
     out, err = run.communicate(timeout=300)
     assert "Traceback" not in err, err

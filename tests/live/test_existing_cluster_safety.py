@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster import processes
-from kubedoctest.cluster.kwok import KwokProvider
+from kubedoctest.cluster import records
+from kubedoctest.cluster.kwok.provider import KwokProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = [
@@ -122,7 +122,7 @@ def _nothing_of_ours(provider: KwokProvider) -> None:
             break
         assert time.monotonic() < deadline, f"left on the user's cluster: {left}"
         time.sleep(0.5)
-    dead = [e.name for e in processes.entries("existing") if e.data and not e.owner_alive()]
+    dead = [e.name for e in records.entries("existing") if e.data and not e.owner_alive()]
     assert dead == [], f"registry entries of finished runs left: {dead}"
 
 

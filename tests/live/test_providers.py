@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster import processes
-from kubedoctest.cluster.kwok import KwokProvider
+from kubedoctest.cluster import records
+from kubedoctest.cluster.kwok.provider import KwokProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = """# two snippets
@@ -185,12 +186,12 @@ def test_auto_without_kind_or_kwok_stops_and_says_how_to_get_either(tmp_path):
 def test_kind_without_its_node_image_says_how_to_build_it_and_leaves_nothing(binaries, tmp_path):
     page = tmp_path / "page.md"
     page.write_text(PAGE)
-    before_registry = set(processes.registry_dir().glob("*.json"))
+    before_registry = set(records.registry_dir().glob("*.json"))
     env = {**os.environ, "KUBEDOCTEST_KIND_IMAGE": "kubedoctest/no-such-node:v0.0.0"}
     done = _check(page, "--cluster", "kind", env=env)
     assert done.returncode == 2
     message = done.stderr.strip()
-    assert message.startswith("kubedoctest: failed to create kind cluster:"), message
+    assert re.match(r"kubedoctest: failed to create kind cluster kubedoctest-\d+-[0-9a-f]+: ", message), message
     docker_up = subprocess.run(["docker", "info"], capture_output=True).returncode == 0 if _has("docker") else False
     if docker_up:
         assert "kubedoctest/no-such-node:v0.0.0 is not present" in message, message
@@ -201,10 +202,39 @@ def test_kind_without_its_node_image_says_how_to_build_it_and_leaves_nothing(bin
         assert "no-such-node" not in containers
     else:
         assert "Docker is not" in message, message
-    assert set(processes.registry_dir().glob("*.json")) == before_registry
+    assert set(records.registry_dir().glob("*.json")) == before_registry
 
 
 def _has(command: str) -> bool:
     from shutil import which
 
     return which(command) is not None
+
+
+def _cluster(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kubedoctest.cli", "cluster", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_cluster_of_cluster_up_is_listed_left_alone_by_gc_and_removed_by_down(binaries):
+    name = f"kdt-up-{os.getpid()}"
+    up = _cluster("up", "--name", name)
+    try:
+        assert up.returncode == 0, up.stderr
+        kubeconfig = next(line.split("=", 1)[1] for line in up.stdout.splitlines() if "KUBECONFIG=" in line)
+        assert Path(kubeconfig).is_file()
+        status = _cluster("status")
+        assert f"kwok cluster {name!r} is running; export KUBECONFIG={kubeconfig}" in status.stdout, status.stdout
+        assert _cluster("gc").returncode == 0
+        assert records.read(name) is not None and Path(kubeconfig).is_file()  # it belongs to no dead run
+        assert _cluster("up", "--name", name, "--provider", "kind").returncode == 1  # the name is taken
+    finally:
+        down = _cluster("down", "--name", name)
+    assert down.returncode == 0 and f"kwok cluster {name!r} deleted" in down.stdout, down.stderr
+    assert records.read(name) is None and not Path(kubeconfig).exists()
+    assert f"cluster {name!r}" not in _cluster("status").stdout

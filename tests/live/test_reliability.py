@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest.cluster import processes
+from kubedoctest.cluster import build, processes, records
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_SNIPPET = (
@@ -62,7 +62,7 @@ def _poll(what: str, found: Callable[[], object], run: subprocess.Popen, timeout
 
 
 def _entry_of(run: subprocess.Popen, min_pids: int) -> dict | None:
-    for e in processes.entries("kwok"):  # tolerant: an entry being replaced is skipped, never half-read
+    for e in records.entries("kwok"):  # tolerant: an entry being replaced is skipped, never half-read
         if e.data and e.data.get("owner") == run.pid and len(e.data.get("pids", [])) >= min_pids:
             return e.data
     return None
@@ -76,7 +76,18 @@ def _ready(run: subprocess.Popen) -> dict:
     _poll("the kubeconfig", kubeconfig.exists, run)
     port = _api_port(data)
     _poll("the API server", lambda: _answers(port), run)
-    return processes.read(data["name"]) or data
+    return records.read(data["name"]) or data
+
+
+def _claim_applied(cluster: dict) -> bool:
+    """Whether the slow page's claim is in the cluster (the run then waits for it to be bound)."""
+    kubectl = build.bin_dir() / "kubectl"
+    kubeconfig = Path(cluster["folder"]) / "kubeconfig"
+    got = subprocess.run(
+        [str(kubectl), "--kubeconfig", str(kubeconfig), "get", "pvc", "-A", "-o", "name"],
+        capture_output=True, text=True, timeout=20, check=False,
+    )  # fmt: skip
+    return "persistentvolumeclaim/never" in got.stdout
 
 
 def _answers(port: int) -> bool:
@@ -136,7 +147,7 @@ def _assert_nothing_left(cluster: dict) -> None:
     assert _steps_of(str(folder)) == [], "runbook step processes left"
     assert _ports(cluster["pids"]) == []
     assert not folder.exists(), f"temporary folder left: {folder}"
-    assert processes.read(cluster["name"]) is None, "registry entry left"
+    assert records.read(cluster["name"]) is None, "registry entry left"
 
 
 def _api_port(cluster: dict) -> int:
@@ -158,7 +169,7 @@ def test_a_run_stopped_by_a_signal_while_it_waits_leaves_no_process_port_or_fold
     cluster = _ready(run)
     port = _api_port(cluster)
     _poll("the namespace of the page", lambda: any(Path(cluster["folder"]).glob("kubedoctest-run-*")), run)
-    time.sleep(1.0)  # inside the wait for the claim
+    _poll("the claim the run waits for", lambda: _claim_applied(cluster), run)
     run.send_signal(sig)
     _stopped(run)
     _assert_nothing_left(cluster)
@@ -188,7 +199,7 @@ def test_signals_during_the_teardown_do_not_stop_it_half_way(binaries, tmp_path)
     run = _start(tmp_path)
     cluster = _ready(run)
     port = _api_port(cluster)
-    time.sleep(1.0)
+    _poll("the claim the run waits for", lambda: _claim_applied(cluster), run)
     run.send_signal(signal.SIGINT)
     sent = 1
     deadline = time.monotonic() + 10

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kubedoctest import config, runner
-from kubedoctest.collect import CollectError, collect_page, read_page
-from kubedoctest.includes import IncludeConfig
+from kubedoctest.collect.collect import CollectError, collect_page, read_page
+from kubedoctest.collect.includes import IncludeConfig
 from kubedoctest.model import Result, Snippet
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

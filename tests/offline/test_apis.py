@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest import apis
+from kubedoctest.static import apis
 
 
 @pytest.mark.parametrize(

@@ -164,7 +164,7 @@ def test_a_run_that_checks_nothing_or_cannot_read_its_input_exits_2(capsys, monk
 
 
 def test_an_unreadable_page_exits_2(capsys, monkeypatch, tmp_path):
-    import kubedoctest.reading as reading
+    import kubedoctest.collect.reading as reading
 
     page(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -181,7 +181,7 @@ def test_an_unreadable_page_exits_2(capsys, monkeypatch, tmp_path):
 
 
 def test_an_unreadable_folder_exits_2(capsys, monkeypatch, tmp_path):
-    import kubedoctest.pages as pages_module
+    import kubedoctest.collect.pages as pages_module
 
     page(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -235,8 +235,8 @@ def test_a_fifo_page_or_include_does_not_hang_the_run(tmp_path):
 
 
 def test_an_include_linked_to_a_file_outside_the_project_is_refused(tmp_path, monkeypatch):
+    from kubedoctest.collect.includes import IncludeError, expand
     from kubedoctest.config import include_config
-    from kubedoctest.includes import IncludeError, expand
 
     (tmp_path / "outside.yaml").write_text("secret: 1\n", encoding="utf-8")
     project = tmp_path / "p"
@@ -252,7 +252,7 @@ def test_an_include_linked_to_a_file_outside_the_project_is_refused(tmp_path, mo
 
 
 def test_a_regular_file_is_read_only_up_to_its_limit(tmp_path):
-    from kubedoctest.reading import RejectedFile, read_bounded
+    from kubedoctest.collect.reading import RejectedFile, read_bounded
 
     big = tmp_path / "big"
     big.write_bytes(b"x" * 101)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import kubedoctest.pages
-from kubedoctest import collect
-from kubedoctest.collect import collect_page, language_of, pages, read_page
-from kubedoctest.directives import Directives, Expectation
-from kubedoctest.includes import IncludeConfig
+import kubedoctest.collect.pages
+from kubedoctest.collect import collect
+from kubedoctest.collect.collect import collect_page, language_of, pages, read_page
+from kubedoctest.collect.includes import IncludeConfig
 from kubedoctest.model import InputError
+from kubedoctest.parse.directives import Directives, Expectation
 
 from .support import BAD, GOOD, collect_sample, include_config, line_of, snippet_named
 
@@ -302,7 +302,7 @@ def test_a_10_mb_page_is_collected_in_a_few_seconds(tmp_path):
 
 
 def test_a_page_over_the_size_limit_is_an_input_error_not_a_crash(tmp_path, monkeypatch):
-    monkeypatch.setattr(kubedoctest.pages, "MAX_PAGE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(kubedoctest.collect.pages, "MAX_PAGE_BYTES", 1024 * 1024)
     page = tmp_path / "huge.md"
     page.write_text("x" * (2 * 1024 * 1024), encoding="utf-8")
     with pytest.raises(InputError, match="huge.md': it is larger than the 1 MB limit; split it"):

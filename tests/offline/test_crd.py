@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest.crd import CustomResources, _strict
-from kubedoctest.parse import Manifest
+from kubedoctest.parse.parse import Manifest
+from kubedoctest.static.crd import CustomResources, _strict
 
 
 def crd(versions, group="samples.kubedoctest.io", kind="Widget", names=None, **spec):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest.directives import (
+from kubedoctest.parse.directives import (
     DirectiveError,
     Directives,
     Expectation,

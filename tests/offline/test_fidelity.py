@@ -10,7 +10,7 @@ import markdown
 import pytest
 from pymdownx.snippets import SnippetMissingError
 
-from kubedoctest.includes import IncludeConfig, IncludeError, expand
+from kubedoctest.collect.includes import IncludeConfig, IncludeError, expand
 
 from .support import BAD, GOOD, include_config
 

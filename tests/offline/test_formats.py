@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest import formats, object_formats
 from kubedoctest.model import Manifest, Status
+from kubedoctest.parse import formats, object_formats
 
 from .support import run_offline
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest.includes import RE_SECTION, IncludeConfig, IncludeError, expand
+from kubedoctest.collect.includes import RE_SECTION, IncludeConfig, IncludeError, expand
 from kubedoctest.model import Origin
 
 from .support import GOOD, include_config

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.cluster import docker, kind, standins
+from kubedoctest.cluster import docker
+from kubedoctest.cluster.kind import config as kind
+from kubedoctest.cluster.kind import images as standins
 from kubedoctest.live import images, pods
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +67,14 @@ def test_a_step_names_images_by_flag_and_by_set_image():
     step = "kubectl run t --image=busybox:1.38 --rm -i -- true\nkubectl set image deploy/web web=nginx:1.31 # update"
     assert images.of_step(step) == ["busybox:1.38", "nginx:1.31"]
     assert images.of_step('kubectl run t --image "$IMAGE"') == []
+
+
+def test_the_images_of_a_steps_here_document_are_prepared_too():
+    # a runbook page run on its own (or by --changed) must get the images its inline manifests name
+    step = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: c\nspec:\n  containers:\n    - name: c\n      image: busybox:1.38\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nEOF\nkubectl get pods"
+    assert images.of_heredocs(step) == ["busybox:1.38"]
+    assert images.of_heredocs("kubectl apply -f - <<'EOF'\n: [not yaml\nEOF") == []
+    assert images.of_heredocs("kubectl get pods") == []
 
 
 def _pod(reason: str, restarts: int = 3) -> dict:

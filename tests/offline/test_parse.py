@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kubedoctest.model import Origin, Snippet
-from kubedoctest.parse import parse
+from kubedoctest.parse.parse import parse
 
 from .support import GOOD, collect_sample, line_of
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubedoctest.collect import YAML_LANGUAGES, collect_page
+from kubedoctest.collect.collect import YAML_LANGUAGES, collect_page
 from kubedoctest.model import Origin, Snippet
-from kubedoctest.parse import Manifest, parse
-from kubedoctest.static import StaticChecker
+from kubedoctest.parse.parse import Manifest, parse
+from kubedoctest.static.static import StaticChecker
 
 from .support import include_config
 

@@ -198,7 +198,7 @@ def test_the_plugin_honours_cluster_timeout_jobs_and_paths_from_pyproject(pytest
         '[tool.kubedoctest]\npaths = "docs"\ncluster = "none"\ntimeout = 5\njobs = 2\nk8s-versions = ["1.31", "1.35"]\n'
     )
     items, _ = pytester.inline_genitems("-p", "kubedoctest.pytest_plugin", "--kubedoctest")
-    settings = items[0].config.stash[plugin._SETTINGS]
+    settings = items[0].config.stash[plugin.SETTINGS]
     assert (settings.paths, settings.cluster, settings.timeout, settings.jobs) == (["docs"], "none", 5.0, 2)
     result = pytester.runpytest("-p", "kubedoctest.pytest_plugin", "-p", "no:cacheprovider", "--kubedoctest")
     result.assert_outcomes(passed=30, skipped=8)
@@ -227,7 +227,7 @@ def test_the_default_cluster_is_the_same_for_the_plugin_and_the_cli(pytester):
 
     project(pytester, GOOD)
     items, _ = pytester.inline_genitems("-p", "kubedoctest.pytest_plugin", "--kubedoctest")
-    assert items[0].config.stash[plugin._SETTINGS].cluster == config.DEFAULT_CLUSTER == "auto"
+    assert items[0].config.stash[plugin.SETTINGS].cluster == config.DEFAULT_CLUSTER == "auto"
     assert (
         f"default: {config.DEFAULT_CLUSTER}"
         in cli._parser()._subparsers._group_actions[0].choices["check"].format_help()

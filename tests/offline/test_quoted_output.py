@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest.collect import SHELL_LANGUAGES, YAML_LANGUAGES, collect_page
-from kubedoctest.includes import IncludeConfig
-from kubedoctest.quoted_output import difference, matches, normalise
+from kubedoctest.collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES, collect_page
+from kubedoctest.collect.includes import IncludeConfig
+from kubedoctest.runbook.quoted_output import difference, matches, normalise
 
 RUNBOOK = "docs/en/runbooks/page.md"
 

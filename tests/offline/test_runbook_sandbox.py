@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest import runbook
-from kubedoctest.directives import Directives
 from kubedoctest.live.safety.sandbox import Sandbox
 from kubedoctest.model import Origin, Snippet, Status
+from kubedoctest.parse.directives import Directives
+from kubedoctest.runbook import runbook
 
 CONFIG = {
     "apiVersion": "v1",

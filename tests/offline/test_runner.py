@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest import runner, schema
+from kubedoctest import runner
 from kubedoctest.model import Status
+from kubedoctest.static import schema
 
 from .support import GOOD, chdir, run_offline
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest import runbook
 from kubedoctest.config import Settings
 from kubedoctest.live import safety
 from kubedoctest.live.safety import Consent, Policy, Refused, Target, step_effects
 from kubedoctest.live.safety.__main__ import rewrite
 from kubedoctest.live.safety.sandbox import Sandbox
 from kubedoctest.model import Manifest
+from kubedoctest.runbook import runbook
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN = Policy(owned=True)

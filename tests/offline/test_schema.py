@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest import schema
+from kubedoctest.static import schema
 
 from .support import VERSIONS
 

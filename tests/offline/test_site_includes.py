@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kubedoctest.collect import collect_page
+from kubedoctest.collect.collect import collect_page
+from kubedoctest.collect.includes import IncludeConfig
 from kubedoctest.config import include_config
-from kubedoctest.includes import IncludeConfig
 
 from .support import chdir
 

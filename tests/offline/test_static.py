@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kubedoctest.model import Origin, Snippet, Status
-from kubedoctest.parse import parse
-from kubedoctest.static import StaticChecker, dotted
+from kubedoctest.parse.parse import parse
+from kubedoctest.static.static import StaticChecker, dotted
 
 from .support import BAD, GOOD, line_of, page_results, run_offline
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kubedoctest import shell
 from kubedoctest.live.safety import Consent, Policy, step_effects
+from kubedoctest.runbook import shell
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubedoctest import pages, runbook, shell, steplint
-from kubedoctest.collect import SHELL_LANGUAGES, collect
+from kubedoctest.collect import pages
+from kubedoctest.collect.collect import SHELL_LANGUAGES, collect
 from kubedoctest.config import include_config
 from kubedoctest.model import Origin, Snippet, Status
+from kubedoctest.runbook import runbook, shell, steplint
 
 ROOT = Path(__file__).resolve().parents[2]
 

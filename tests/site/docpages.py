@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kubedoctest.collect import collect_page
-from kubedoctest.includes import RE_ALL, RE_TARGET, IncludeConfig
+from kubedoctest.collect.collect import collect_page
+from kubedoctest.collect.includes import RE_ALL, RE_TARGET, IncludeConfig
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

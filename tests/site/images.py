@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 from docpages import rel
 
-from kubedoctest.collect import collect_page
-from kubedoctest.includes import IncludeConfig
+from kubedoctest.collect.collect import collect_page
+from kubedoctest.collect.includes import IncludeConfig
 
 CATALOG = "images.yaml"
 KEY_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -49,7 +49,7 @@ def test_the_catalog_names_a_standin_or_none_for_every_image(root: Path):
 
 
 def test_the_catalog_and_the_kind_providers_stand_in_recipes_name_the_same_packages(root: Path):
-    from kubedoctest.cluster import standins
+    from kubedoctest.cluster.kind import images as standins
 
     catalog = {e.repository: e.standin for e in images.load_catalog(root)}
     recipes = {repo: recipe.package for repo, recipe in standins.RECIPES.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kubedoctest.includes import IncludeConfig
+from kubedoctest.collect.includes import IncludeConfig
 from kubedoctest.mkdocs_plugin import fences
 
 PAGE = ["# Page", "", "```yaml", '--8<-- "cm.yaml"', "```", ""]

@@ -8,7 +8,7 @@ import pytest
 import workload_requests
 from trees import pair, write
 
-from kubedoctest import directives
+from kubedoctest.parse import directives
 
 POD = """\
 apiVersion: v1

@@ -65,7 +65,7 @@ def test_chinese_search_finds_whole_chinese_terms(site: Path):
 
 def test_no_shell_block_carries_a_prompt_that_the_copy_button_would_copy():
     """Every ```bash/sh/shell block on every page runs as is when copied: no `$ ` prompts."""
-    from kubedoctest.collect import SHELL_LANGUAGES, collect
+    from kubedoctest.collect.collect import SHELL_LANGUAGES, collect
     from kubedoctest.config import include_config
 
     root = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from docpages import LANGS, pages, rel
 
-from kubedoctest.collect import collect_page, read_page
-from kubedoctest.includes import IncludeConfig
+from kubedoctest.collect.collect import collect_page, read_page
+from kubedoctest.collect.includes import IncludeConfig
 from kubedoctest.model import Origin, Snippet
 
 # kind -> the path from the object to its Pod spec

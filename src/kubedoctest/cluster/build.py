@@ -6,6 +6,9 @@ wrapper module requires k8s.io/kubernetes and replaces every staging module with
 v0.X.Y (the list is the replace block of k8s.io/kubernetes's own go.mod). etcd's root module
 carries replace directives of its own, so a three-line main calls etcdmain.Main from the published
 server module instead. Versions are stamped with -ldflags so `kubectl version` tells the truth.
+
+A little over 250 lines, and one job: each part (Kubernetes, etcd, KWOK, kind) is a short recipe
+on the same wrapper-module and version-stamping helpers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,27 +206,21 @@ def build_kubernetes(out: Path, commands: tuple[str, ...], log: Callable[[str], 
     _kubernetes(cache_root() / "build" / "kubernetes", out, log, env, commands)
 
 
-def oldest_kubectl(log: Callable[[str], None] = print) -> Path:
-    """The oldest kubectl the skew policy allows with the pinned control plane (runbook steps run
-    with it on kwok, `--runbook-kubectl oldest`): built once, then reused."""
-    from . import kubectl
-    from .provider import ProviderError
-
-    try:
-        return kubectl.ensure(kubectl.newest_patch(kubectl.oldest_minor(KUBERNETES), log), log)
-    except ProviderError as e:
-        raise BuildError(str(e)) from None
-
-
-def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
-    """Build (or reuse) the binaries; returns the build info (versions, seconds per part)."""
+def build(
+    force: bool = False,
+    log: Callable[[str], None] = print,
+    also: Sequence[tuple[str, Callable[[], object]]] = (),
+) -> dict:
+    """Build (or reuse) the binaries, then run the `also` steps (named, timed; `cluster build` adds the
+    oldest kubectl, kubectl.py's); returns the build info (versions, seconds per part)."""
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
     if is_built() and not (bin_dir() / "kind").is_file() and shutil.which("go"):
         _kind(cache_root() / "build" / "kind", bin_dir(), log, env)
     if is_built() and not force:
         info = build_info()
         log(f"reusing control plane binaries in {bin_dir()} (built in {info.get('seconds', '?')} s)")
-        oldest_kubectl(log)
+        for _, step in also:
+            step()
         return info
     if shutil.which("go") is None:
         raise BuildError("failed to build the control plane: the go command is not installed; install Go 1.26 or newer")
@@ -236,9 +233,10 @@ def build(force: bool = False, log: Callable[[str], None] = print) -> dict:
         step(work / name, out, log, env)
         seconds[name] = round(time.monotonic() - start, 1)
         log(f"built {name} in {seconds[name]} s")
-    start = time.monotonic()
-    oldest_kubectl(log)
-    seconds["kubectl-oldest"] = round(time.monotonic() - start, 1)
+    for name, also_step in also:
+        start = time.monotonic()
+        also_step()
+        seconds[name] = round(time.monotonic() - start, 1)
     info = {
         "kubernetes": KUBERNETES,
         "etcd": ETCD,

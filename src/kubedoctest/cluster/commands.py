@@ -1,20 +1,27 @@
-"""`kubedoctest cluster build|up|down|status|gc`: a kwok cluster for trying runbooks by hand."""
+"""`kubedoctest cluster build|up|down|status|gc`: a kwok or kind cluster for trying runbooks by hand.
+
+A cluster of `cluster up` is registered as detached: it belongs to no run, gc leaves it alone,
+`status` lists it, `down` deletes it, and `check --cluster kind` attaches to a kind one.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sys
-from pathlib import Path
 
-from . import build, processes
-from .kwok import KwokProvider
+from . import build, kubectl, records, registry
 from .provider import ProviderError
 
 
-def run(action: str, name: str) -> int:
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def run(action: str, name: str | None, provider: str = "kwok", force: bool = False) -> int:
+    if action == "build" and provider != "kwok":
+        return registry.build(provider, force)
     if action == "build":
         try:
-            info = build.build(log=lambda m: print(m, file=sys.stderr))
+            info = build.build(log=_log, also=[("kubectl-oldest", lambda: kubectl.build_oldest(_log))])
         except build.BuildError as e:
             print(f"kubedoctest: {e}", file=sys.stderr)
             return 1
@@ -23,40 +30,81 @@ def run(action: str, name: str) -> int:
         )
         return 0
     if action == "gc":
-        removed = processes.gc(lambda m: print(m, file=sys.stderr))
+        removed = registry.gc(_log)
         print(f"removed {len(removed)} cluster(s) left behind")
         return 0
-    entry = processes.read(name)
-    alive = entry is not None and any(processes.alive(p) for p in entry.get("pids", []))
     if action == "status":
-        if not alive:
-            print(f"cluster {name!r} is not running; start it with `kubedoctest cluster up`")
-            return 1
-        print(f"cluster {name!r} is running; export KUBECONFIG={Path(entry['folder']) / 'kubeconfig'}")
-        return 0
+        return status()
+    name = name or registry.UP_NAMES[provider]
     if action == "down":
-        if entry is None:
-            print(f"cluster {name!r} is not running")
-            return 0
-        folder = Path(entry["folder"])
-        processes.kill_tree(entry.get("pids", []), folder)
-        shutil.rmtree(folder, ignore_errors=True)
-        if folder.exists():
-            print(f"kubedoctest: failed to delete cluster {name!r}: cannot remove {folder}", file=sys.stderr)
-            return 1
-        processes.unregister(name)
-        print(f"cluster {name!r} deleted")
+        return down(name)
+    return up(name, provider)
+
+
+def status() -> int:
+    """Every cluster of `cluster up`, running or not; 1 when none runs."""
+    found = registry.up_entries()
+    running = 0
+    for entry, cls in found:
+        data = entry.data or {}
+        if cls.running(entry):
+            running += 1
+            print(f"{cls.name} cluster {entry.name!r} is running; export KUBECONFIG={data.get('kubeconfig')}")
+        else:
+            print(
+                f"{cls.name} cluster {entry.name!r} is not running; remove it with `kubedoctest cluster down --name {entry.name}`"
+            )
+    if not running:
+        print("no cluster is up; start one with `kubedoctest cluster up [--provider kind]`")
+        return 1
+    return 0
+
+
+def down(name: str) -> int:
+    entry = records.find(name)
+    if entry is None or entry.data is None:
+        print(f"cluster {name!r} is not running")
         return 0
-    if alive:
-        print(f"cluster {name!r} is already running; export KUBECONFIG={Path(entry['folder']) / 'kubeconfig'}")
-        return 0
-    provider = KwokProvider(name=name, detach=True, log=lambda m: print(m, file=sys.stderr))
+    cls = registry.provider_class(str(entry.data.get("provider", "kwok")))
     try:
-        provider.create()
+        cls.remove(entry, _log)
     except ProviderError as e:
         print(f"kubedoctest: {e}", file=sys.stderr)
         return 1
-    print(f"cluster {name!r} is up (Kubernetes {provider.version}, {len(provider.procs)} processes, simulated nodes)")
-    print(f"export KUBECONFIG={provider.kubeconfig}")
-    print(f"export PATH={provider.bin}:$PATH   # kubectl {provider.version}")
+    print(f"{cls.name} cluster {name!r} deleted")
+    return 0
+
+
+def up(name: str, provider: str) -> int:
+    entry = records.find(name)
+    if entry is not None and entry.data is not None:
+        cls = registry.provider_class(str(entry.data.get("provider", "kwok")))
+        if cls.name != provider:
+            print(
+                f"kubedoctest: the name {name!r} is taken by a {cls.name} cluster; choose another --name",
+                file=sys.stderr,
+            )
+            return 1
+        if cls.running(entry):
+            print(f"cluster {name!r} is already running; export KUBECONFIG={entry.data.get('kubeconfig')}")
+            return 0
+        try:
+            cls.remove(entry, _log)  # stopped (a reboot): what is left of it goes first
+        except ProviderError as e:
+            print(f"kubedoctest: {e}", file=sys.stderr)
+            return 1
+    p = registry.provider_class(provider)(name=name, detach=True, log=_log)
+    try:
+        registry.start(p)
+    except BaseException as e:
+        try:
+            p.delete()  # whatever the start made so far
+        except ProviderError as problem:
+            print(f"kubedoctest: {problem}", file=sys.stderr)
+        if not isinstance(e, ProviderError):
+            raise
+        print(f"kubedoctest: {e}", file=sys.stderr)
+        return 1
+    for line in p.up_message():
+        print(line)
     return 0

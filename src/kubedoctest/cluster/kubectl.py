@@ -119,3 +119,12 @@ def ensure(version: str, log: Callable[[str], None] = print) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def build_oldest(log: Callable[[str], None] = print) -> Path:
+    """The oldest kubectl the skew policy allows with the pinned control plane (runbook steps run
+    with it on kwok, `--runbook-kubectl oldest`): built once by `kubedoctest cluster build`, then reused."""
+    try:
+        return ensure(newest_patch(oldest_minor(build.KUBERNETES), log), log)
+    except ProviderError as e:
+        raise build.BuildError(str(e)) from None

@@ -1,31 +1,20 @@
-"""Child processes of a local cluster: start, stop, free ports, and the registry that `gc` reads
-to remove what a run left behind when its owner died (kill -9) before it could clean up.
-
-Registry entries are JSON files written atomically (temporary file, fsync, rename), so a reader
-sees either no entry or a whole one; an entry that cannot be read is never taken as dead.
-"""
+"""Child processes of a local cluster: start them (dying with the run unless detached), stop them,
+free ports, whether a process lives, and killing what is left of a dead run's cluster. The record
+of each cluster that gc reads is records.py."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import os
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from .build import cache_root
 
 _PR_SET_PDEATHSIG = 1
-UNREADABLE_GRACE = 600.0  # an unreadable entry older than this is removed by gc (never a younger one)
 
 
 def free_port() -> int:
@@ -87,112 +76,6 @@ def stop(procs: list[subprocess.Popen], grace: float = 5.0) -> None:
             p.wait(timeout=grace)
 
 
-def registry_dir() -> Path:
-    d = cache_root() / "clusters"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def entry_path(name: str) -> Path:
-    return registry_dir() / f"{name}.json"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: temporary file in the same folder, fsync, rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def register(
-    name: str,
-    folder: Path | None,
-    pids: list[int],
-    owner: int | None,
-    provider: str = "kwok",
-    extra: dict[str, Any] | None = None,
-) -> Path:
-    """Record a cluster (or a run's footprint on a cluster) so gc can remove it if its owner dies."""
-    path = entry_path(name)
-    data = {
-        "name": name,
-        "provider": provider,
-        "folder": str(folder) if folder else None,
-        "pids": pids,
-        "owner": owner,
-        "host": socket.gethostname(),
-        "started": time.time(),
-        **(extra or {}),
-    }
-    write_atomic(path, json.dumps(data))
-    return path
-
-
-def unregister(name: str) -> None:
-    entry_path(name).unlink(missing_ok=True)
-
-
-@dataclass
-class Entry:
-    path: Path
-    data: dict[str, Any] | None  # None: the file could not be read or parsed
-    age: float = 0.0
-    problem: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return str((self.data or {}).get("name") or self.path.stem)
-
-    def owner_alive(self) -> bool:
-        """True while the run that wrote it may still be running (an unreadable entry counts as alive
-        until it is old: it may be a writer we cannot see yet)."""
-        if self.data is None:
-            return self.age < UNREADABLE_GRACE
-        owner = self.data.get("owner")
-        if owner is not None:
-            return alive(owner)
-        return any(alive(p) for p in self.data.get("pids", []))  # `cluster up`: alive until `cluster down`
-
-
-def entries(provider: str | None = None) -> Iterator[Entry]:
-    """Every registry entry (of one provider type), tolerating files that vanish or are being replaced."""
-    for path in sorted(registry_dir().glob("*.json")):
-        try:
-            stat = path.stat()
-            text = path.read_text()
-        except FileNotFoundError:
-            continue  # removed meanwhile
-        except OSError as e:
-            yield Entry(path, None, 0.0, f"cannot read {path}: {e}")
-            continue
-        age = time.time() - stat.st_mtime
-        try:
-            data = json.loads(text)
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-        except ValueError as e:
-            yield Entry(path, None, age, f"cannot parse {path}: {e}")
-            continue
-        if provider is None or data.get("provider", "kwok") == provider:
-            yield Entry(path, data, age)
-
-
-def read(name: str) -> dict[str, Any] | None:
-    for e in entries():
-        if e.path.stem == name:
-            return e.data
-    return None
-
-
 def alive(pid: int | None) -> bool:
     if not pid:
         return False
@@ -221,27 +104,3 @@ def kill_tree(pids: list[int], folder: Path) -> list[int]:
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
     return killed
-
-
-def remove_stale_temporary_files(log: Callable[[str], None]) -> None:
-    """Temporary files of interrupted atomic writes (never renamed) older than the grace period."""
-    for tmp in registry_dir().glob(".*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            if time.time() - tmp.stat().st_mtime > UNREADABLE_GRACE:
-                tmp.unlink()
-                log(f"removed an interrupted registry write {tmp}")
-
-
-def gc(log: Callable[[str], None] = print) -> list[str]:
-    """Remove what every provider type left behind whose owner is gone; returns the names removed."""
-    from .provider import provider_classes
-
-    removed: list[str] = []
-    for cls in provider_classes():
-        removed += cls.gc(log)
-    remove_stale_temporary_files(log)
-    for e in entries():
-        if e.data is None and not e.owner_alive():
-            e.path.unlink(missing_ok=True)
-            log(f"removed an unreadable registry entry {e.path} ({e.problem})")
-    return removed

@@ -7,6 +7,10 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from ..runbook import shell
+
 Obj = dict[str, Any]
 _SET_IMAGE = re.compile(r"\bset\s+image\b(?P<rest>[^\n;|&]*)")
 
@@ -34,7 +38,12 @@ def of_object(obj: Obj) -> list[str]:
 
 
 def of_step(text: str) -> list[str]:
-    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X`."""
+    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X`, and the
+    workloads of its here-documents."""
+    return _of_words(text) + of_heredocs(text)
+
+
+def _of_words(text: str) -> list[str]:
     out = []
     try:
         words = shlex.split(text, comments=True)
@@ -50,6 +59,24 @@ def of_step(text: str) -> list[str]:
             if "=" in w and not w.startswith("-"):
                 out.append(w.split("=", 1)[1])
     return [i for i in out if i and "$" not in i]
+
+
+def of_heredocs(text: str) -> list[str]:
+    """Images of the workloads a step's here-documents hold (`kubectl apply -f - <<'EOF'` ... `EOF`)."""
+    try:
+        commands = shell.parse(text)
+    except shell.ShellSyntaxError:
+        return []
+    out = []
+    for c in commands:
+        try:
+            documents = list(yaml.safe_load_all(c.heredoc or ""))
+        except yaml.YAMLError:
+            continue
+        for doc in documents:
+            if isinstance(doc, dict):
+                out += of_object(doc)
+    return [i for i in out if "$" not in i]
 
 
 @dataclass

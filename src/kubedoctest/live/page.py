@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import runbook
 from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
+from ..runbook import runbook
 from ..runner import is_step
 from . import expect, safety
 from .api import Api, ApiError
@@ -14,7 +14,8 @@ from .images import Availability
 from .planning import PagePlan, goes_live
 from .safety.network import IsolationError
 from .safety.sandbox import Sandbox
-from .snippet import Applied, PageState, SnippetRun
+from .snippet import SnippetRun
+from .state import Applied, PageState
 
 
 @dataclass

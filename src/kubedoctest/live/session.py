@@ -2,7 +2,9 @@
 point too (live/signals.py), with the teardown shielded from further signals.
 
 Jobs are split: planning.py decides (pure), this module schedules pages on threads, page.py runs
-one page, snippet.py one snippet, safety/ says what is allowed on whose cluster.
+one page, snippet.py one snippet, safety/ says what is allowed on whose cluster, leftovers.py
+removes what dead runs left on someone else's cluster (by the safety module's rule), tools.py finds
+the steps' helm and names their kubectl's version.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import shutil
-import subprocess
 import tempfile
 import threading
 import uuid
@@ -19,17 +20,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .. import runbook
-from ..cluster import kubectl, processes
-from ..cluster.build import bin_dir
+from ..cluster import kubectl, registry
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Status
+from ..runbook import runbook
 from ..runner import is_step
-from . import images, planning, signals
+from . import images, leftovers, planning, signals, tools
 from . import page as pages
 from .api import Api, ApiError, Cancelled
 from .images import Availability
-from .safety import NO_CONSENT, RUN_LABEL, Consent, Policy, left_by_dead_run
+from .safety import NO_CONSENT, Consent, Policy
 
 
 def open_session(
@@ -43,10 +43,8 @@ def open_session(
     log: Callable[[str], None] = lambda m: None,
     runbook_kubectl: str = "cluster",
 ) -> LiveSession:
-    from ..cluster.select import provider_for
-
     try:
-        provider = provider_for(
+        provider = registry.provider_for(
             cluster, kubeconfig=kubeconfig, allow_existing=consent.existing_cluster, context=context, log=log
         )
     except ProviderError as e:
@@ -109,40 +107,19 @@ class LiveSession:
         signals.check()  # a signal whose exception was lost while the cluster started
 
     def _start(self) -> None:
-        self.provider.create()
+        registry.start(self.provider)
         self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-run-", dir=self.provider.folder))
         self.api = Api(self.provider.kubeconfig, self.folder, pool=self.jobs * 2 + 2, cancelled=self.cancelled)
         if self.policy.removes_leftovers:
-            self._remove_leftovers()
+            leftovers.remove_dead_runs_namespaces(self.api, self.log)
         self._pick_kubectl()
 
     def _pick_kubectl(self) -> None:
         """The kubectl of runbook steps: the provider's, or the version the setting asks for (the
         oldest the skew policy allows is built once and cached)."""
-        wanted = kubectl.resolve(self.runbook_kubectl_choice, str(getattr(self.provider, "version", "") or ""))
+        wanted = kubectl.resolve(self.runbook_kubectl_choice, self.provider.version)
         self.runbook_kubectl = self.provider.kubectl if wanted is None else kubectl.ensure(wanted, self.log)
-        self.runbook_kubectl_version = _kubectl_version(self.runbook_kubectl)
-
-    def _remove_leftovers(self) -> None:
-        """Namespaces of earlier runs from this machine whose process is gone (a crash, kill -9): the
-        safety module's rule decides."""
-        assert self.api is not None
-        try:
-            found = self.api.list("v1", "Namespace", None, RUN_LABEL).get("items", [])
-        except ApiError as e:
-            self.log(
-                f"kubedoctest: cannot look for namespaces left by earlier runs (kubectl get ns -l {RUN_LABEL}): {e}"
-            )
-            return
-        for ns in found:
-            meta = ns.get("metadata") or {}
-            if left_by_dead_run(meta, processes.alive):
-                try:
-                    self.api.delete("v1", "Namespace", meta["name"], None, meta.get("uid"))
-                except ApiError as e:
-                    self.log(f"kubedoctest: cannot remove namespace {meta['name']!r} left by an earlier run: {e}")
-                    continue
-                self.log(f"kubedoctest: removed namespace {meta['name']!r} left by an earlier run")
+        self.runbook_kubectl_version = tools.kubectl_version(self.runbook_kubectl)
 
     def __exit__(self, *exc: Any) -> None:
         try:
@@ -194,7 +171,7 @@ class LiveSession:
         self._pages_planned += len({p.snippet.page for p in prepared})
         ctx = pages.Context(
             self.api, self.policy, self.run_id, self.provider.simulated, self.timeout, self.folder or Path(),
-            self.provider.kubeconfig, self.runbook_kubectl, _helm(), self.runbook_kubectl_version,
+            self.provider.kubeconfig, self.runbook_kubectl, tools.helm(), self.runbook_kubectl_version,
             self._images(prepared),
         )  # fmt: skip
         ctx.states = self._states  # one list for every run() of the session
@@ -219,9 +196,6 @@ class LiveSession:
     def _images(self, prepared: list[Prepared]) -> Availability:
         """Let the provider make the run's workload images available (kind loads real images or
         local stand-ins into its node); kwok and existing clusters have nothing to do."""
-        prepare = getattr(self.provider, "prepare_images", None)
-        if prepare is None:
-            return Availability()
         wanted = [i for p in prepared if planning.goes_live(p) for m in p.manifests for i in images.of_object(m.obj)]
         wanted += [
             i
@@ -230,9 +204,11 @@ class LiveSession:
             for i in images.of_step(p.snippet.text)
         ]
         try:
-            plan = prepare(sorted(set(wanted)))
+            plan = self.provider.prepare_images(sorted(set(wanted)))
         except ProviderError as e:
             raise InputError(str(e)) from None
+        if plan is None:
+            return Availability()
         return Availability(standin=dict(plan.standin), unavailable=set(plan.unavailable))
 
     def _scope(self, api_version: str, kind: str) -> bool | None:
@@ -258,25 +234,3 @@ class LiveSession:
                     for p in plan.items
                 )
         return out
-
-
-def _helm() -> Path | None:
-    pinned = bin_dir() / "helm"
-    return pinned if pinned.is_file() else None
-
-
-def _kubectl_version(kubectl: Path | None) -> str:
-    if kubectl is None or not kubectl.is_file():
-        return "(none found)"
-    try:
-        done = subprocess.run(
-            [str(kubectl), "version", "--client", "-o", "json"], capture_output=True, text=True, timeout=20
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"(unknown: {e})"
-    import json
-
-    try:
-        return str(json.loads(done.stdout)["clientVersion"]["gitVersion"])
-    except (ValueError, KeyError, TypeError):
-        return f"(unknown: {done.stderr.strip()[:200]})"

@@ -1,62 +1,30 @@
 """One YAML snippet on the cluster: dry-run, create (or apply over what the run owns), wait for each
-object's expectation, and say exactly what went wrong."""
+object's expectation (wait.py), and say exactly what went wrong."""
 
 from __future__ import annotations
 
 import copy
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from .. import directives
 from ..model import Finding, Manifest, Result, Snippet, Status
-from . import expect, images, pods
+from ..parse import directives
+from . import images
 from .api import Api, ApiError
 from .images import Availability
-from .kinds import kind_of
 from .safety import Policy, mark
+from .state import Applied, PageState
+from .wait import Waits
 
 ADMISSION_POLICIES = ("LimitRange", "ResourceQuota")  # namespace policies admission learns of by a cache
 ADMISSION_SETTLE = 10.0
 
-WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
-EXTERNAL_NOTE = (
-    "{what} was not waited for: its pods need a server outside the cluster that the manifest names "
-    "(an NFS export, say), which a test cluster does not have; checked that it was created"
-)
-IMAGE_NOTE = (
-    "{what} was not waited for: image not available here: {images} (no local stand-in, and this machine "
-    "cannot pull it); checked that it was created"
-)
 STANDIN_NOTE = "ran on local stand-in images: {images}; the real images were not available here"
 KUBELET_NOTE = (
     "requires a kubelet: containers, image pulls, volume mounts and cluster DNS were not exercised "
     "on simulated nodes; checked: server-side dry-run, apply and {checked}"
 )
-
-
-@dataclass
-class Applied:
-    manifest: Manifest
-    obj: dict[str, Any]
-    namespace: str | None
-    uid: str = ""  # set when this run created the object (cleanup deletes only these)
-
-
-@dataclass
-class PageState:
-    namespace: str
-    applied: list[Applied] = field(default_factory=list)
-    pod_labels: list[dict[str, str]] = field(default_factory=list)  # template labels of pods created so far
-
-    def owned_uid(self, m: Manifest, namespace: str | None) -> str:
-        for a in self.applied:
-            if (a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace) == (
-                m.api_version, m.kind, m.name, namespace,
-            ):  # fmt: skip
-                return a.uid
-        return ""
 
 
 def _req(s: Snippet) -> frozenset[str]:
@@ -69,6 +37,7 @@ class SnippetRun:
     ):
         self.api, self.policy, self.run_id, self.simulated, self.timeout = api, policy, run_id, simulated, timeout
         self.images = images or Availability()
+        self.waits = Waits(api, simulated, self.images)
 
     def run(self, s: Snippet, manifests: list[Manifest], warnings: list[Finding], state: PageState) -> Result:
         started = time.monotonic()
@@ -90,12 +59,12 @@ class SnippetRun:
                 state.pod_labels.append(labels)  # pods that will be ready: a Service selecting them gets endpoints
         standins, unavailable = self.images.split([i for m in manifests for i in images.of_object(m.obj)])
         try:
-            expectations = self._expectations(s, applied, state)
+            expectations = self.waits.expectations(s, applied, state)
         except directives.DirectiveError as e:
             return Result(s, Status.FAILED, "live", [Finding(s.where(), str(e))], seconds=time.monotonic() - started)
         checked, notes = [], []
         for exp, a in expectations:
-            problem = self._wait(exp, a, timeout)
+            problem = self.waits.wait(exp, a, timeout)
             if problem:
                 finding = Finding(s.where(a.manifest.line), problem)
                 failed = Result(s, Status.FAILED, "ready", [*warnings, finding], fidelity=self._fidelity(s, notes),
@@ -194,95 +163,6 @@ class SnippetRun:
             break
         return Result(s, Status.FAILED, stage, [Finding(s.where(line), message)], seconds=time.monotonic() - started)
 
-    def _expectations(
-        self, s: Snippet, applied: list[Applied], state: PageState
-    ) -> list[tuple[expect.Expectation, Applied]]:
-        explicit: dict[tuple[str, str], str] = {}
-        for short, name, condition in s.directives.expect:
-            explicit[(kind_of(short), name)] = condition
-        by_key = {(a.manifest.kind, a.manifest.name): a for a in applied}
-        earlier = {(a.manifest.kind, a.manifest.name): a for a in state.applied}
-        for key in explicit:
-            if key not in by_key and key not in earlier:
-                raise directives.DirectiveError(
-                    f"expect names {key[0]}/{key[1]}, which this snippet and the page before it do not create"
-                )
-        out = []
-        for a in applied:
-            condition = explicit.get((a.manifest.kind, a.manifest.name)) or expect.default_condition(a.manifest.obj)
-            if condition == "Endpoints" and not _selects_pods(a.manifest.obj, state.pod_labels):
-                condition = "Exists"  # a Service whose pods this page does not create
-            exp = self._adapt(expect.Expectation(a.manifest.kind, a.manifest.name, condition), _req(s))
-            missing = sorted(set(images.of_object(a.manifest.obj)) & self.images.unavailable)
-            if missing and exp.kind in WORKLOADS and not self.simulated:
-                note = IMAGE_NOTE.format(what=exp.describe(), images=", ".join(missing))
-                exp = expect.Expectation(exp.kind, exp.name, "Exists", note)
-            out.append((exp, a))
-        out += [(expect.Expectation(k[0], k[1], c), earlier[k]) for k, c in explicit.items() if k not in by_key]
-        return out
-
-    def _adapt(self, exp: expect.Expectation, req: frozenset[str]) -> expect.Expectation:
-        """What can be checked here: on simulated nodes a bare Pod never runs to completion (check
-        that it runs, and say so); with real nodes, pods that need a server outside the cluster
-        (requires="external": an NFS export, say) cannot start, so they are only created."""
-        if "external" in req and exp.kind in WORKLOADS and not self.simulated:
-            return expect.Expectation(exp.kind, exp.name, "Exists", EXTERNAL_NOTE.format(what=exp.describe()))
-        if self.simulated and exp.kind == "Pod" and exp.condition == "Succeeded":
-            note = "Pod Succeeded was not checked: simulated nodes never finish a container; checked that it was scheduled and started"
-            return expect.Expectation(exp.kind, exp.name, "Ready", note)
-        return exp
-
-    def _wait(self, exp: expect.Expectation, a: Applied, timeout: float) -> str | None:
-        started = time.monotonic()
-        m = a.manifest
-        if exp.condition == "Endpoints":
-            return self._wait_endpoints(a, timeout)
-        check = expect.predicate(exp.kind, exp.condition)
-        if check is None:
-            return f"expectation {exp.describe()} is not defined for {exp.kind}; use one of the conditions listed in the docs"
-
-        def stop(o: dict[str, Any]) -> str | None:
-            early = expect.failed_now(o, exp.condition)
-            if early is None and not self.simulated and exp.condition not in ("Exists", "Pending"):
-                early = pods.first_stuck(self.api, o, a.namespace)  # a crash loop will not end by itself
-            return early
-
-        ok, last, reason = self.api.wait(m.api_version, m.kind, m.name, a.namespace, check, timeout, stop)
-        if ok and not self.simulated and exp.condition in ("Ready", "Available") and last is not None:
-            # a container that exits at once is Ready for a moment: it must still be ready, with no
-            # container restarted, a little later
-            unstable = pods.unstable(self.api, last, a.namespace, pods.SETTLE_SECONDS)
-            if unstable:
-                ok, reason = False, unstable
-                last = self.api.get(m.api_version, m.kind, m.name, a.namespace) or last
-        if ok:
-            return None
-        text = f"{m.describe()} did not become {exp.condition}" + (
-            f": {reason}" if reason else f" within {time.monotonic() - started:.0f} s"
-        )
-        text += f"; last status: {expect.summarize(last) if last else 'the object is gone'}"
-        text += describe_failure(self.api, m, a.namespace)
-        if not self.simulated and last is not None:
-            text += pods.describe(self.api, last, a.namespace)
-        return text
-
-    def _wait_endpoints(self, a: Applied, timeout: float) -> str | None:
-        deadline = time.monotonic() + timeout
-        selector = f"kubernetes.io/service-name={a.manifest.name}"
-        while time.monotonic() < deadline:
-            slices = self.api.list("discovery.k8s.io/v1", "EndpointSlice", a.namespace, selector).get("items", [])
-            if any((ep.get("conditions") or {}).get("ready") for sl in slices for ep in sl.get("endpoints") or []):
-                return None
-            time.sleep(0.1)
-        return f"Service/{a.manifest.name} got no ready endpoints within {timeout:.0f} s: its selector matches no ready pod"
-
-
-def describe_failure(api: Api, m: Manifest, namespace: str | None) -> str:
-    """What to add to a failed wait: the object's events. The seam for real nodes: on kind, extend
-    this with the failing pods' container last state and log tail (crash loops, image pulls)."""
-    events = api.events(m.name, namespace)
-    return "; events: " + " | ".join(events) if events else ""
-
 
 class _Failed(Exception):
     def __init__(self, stage: str, message: str, fields: list[str] | None = None):
@@ -298,10 +178,3 @@ def _pod_template_labels(obj: dict[str, Any]) -> dict[str, str] | None:
         template = (obj.get("spec") or {}).get("template") or {}
         return (template.get("metadata") or {}).get("labels") or {}
     return None
-
-
-def _selects_pods(service: dict[str, Any], pod_labels: list[dict[str, str]]) -> bool:
-    selector = (service.get("spec") or {}).get("selector")
-    if not selector:
-        return False
-    return any(all(labels.get(k) == v for k, v in selector.items()) for labels in pod_labels)

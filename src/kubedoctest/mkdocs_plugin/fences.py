@@ -13,9 +13,9 @@ import os
 import re
 from dataclasses import dataclass
 
-from .. import pages
-from ..collect import RE_FENCE, SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_page
-from ..includes import IncludeConfig
+from ..collect import pages
+from ..collect.collect import RE_FENCE, SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_page
+from ..collect.includes import IncludeConfig
 from ..model import Snippet
 
 MARKER = "kdt-mark-{n}-kdt"

@@ -11,7 +11,7 @@ from dataclasses import replace
 from html import escape
 
 from .. import runner
-from ..collect import CollectError
+from ..collect.collect import CollectError
 from ..model import Finding, Result, Snippet, Status
 from .results import snippet_hash
 

@@ -1,6 +1,6 @@
 """What a snippet or a runbook step reaches outside its page's namespace: the cluster-scoped objects
 it creates or changes and the namespaces it names, read from manifests, kubectl command lines (the
-one reader, shell.kubectl_args) and the manifests of here-documents. The rules that decide what of
+one reader, runbook/shell.py's kubectl_args) and the manifests of here-documents. The rules that decide what of
 it is allowed are in __init__.py.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ... import shell
 from ...model import Manifest
+from ...runbook import shell
 
 # kubectl's words for cluster-scoped kinds of a stock cluster (names, plurals, short names).
 CLUSTER_SCOPED = {

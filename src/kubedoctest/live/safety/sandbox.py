@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from ... import steplint
+from ...runbook import steplint
 from .kubeconfig import minify
 from .network import IsolationError, PageNetwork
 

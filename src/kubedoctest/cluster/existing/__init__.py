@@ -1,0 +1,1 @@
+"""existing: a cluster the user names with a kubeconfig and a context."""

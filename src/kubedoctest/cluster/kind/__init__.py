@@ -1,0 +1,1 @@
+"""kind: a cluster of Docker containers with a real kubelet (full fidelity)."""

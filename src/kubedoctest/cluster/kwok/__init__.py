@@ -1,0 +1,1 @@
+"""kwok: a real control plane with simulated nodes (no containers run)."""
