@@ -185,3 +185,42 @@ def test_a_cluster_elsewhere_is_reached_at_the_relays_address_with_its_certifica
         assert cluster == {"server": "https://127.0.0.1:6443", "tls-server-name": "rancher.example"}
     finally:
         box.close()
+
+
+class _FakeApi:
+    """Enough of live.api.Api for a page whose namespace is made and deleted."""
+
+    def __init__(self):
+        self.deleted = []
+
+    def create(self, body, namespace, dry_run=False):
+        return body
+
+    def wait(self, *args, **kwargs):
+        return True, {}, None
+
+    def delete(self, api_version, kind, name, namespace, uid=None):
+        self.deleted.append((kind, name))
+        return True
+
+
+def test_a_page_whose_namespaces_cannot_be_made_fails_each_step_with_the_reason(tmp_path, host, monkeypatch):
+    from kubedoctest.live import page as pages
+    from kubedoctest.live.planning import PagePlan
+    from kubedoctest.live.safety import Policy
+    from kubedoctest.model import Prepared, Result
+
+    monkeypatch.setattr(network.shutil, "which", lambda name, *a, **k: None)
+    _sandbox_config = tmp_path / "kubeconfig"
+    _sandbox_config.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "t",
+        "contexts": [{"name": "t", "context": {"cluster": "t", "user": "u"}}],
+        "clusters": [{"name": "t", "cluster": {"server": f"http://127.0.0.1:{host[0]}"}}],
+        "users": [{"name": "u", "user": {"token": "x"}}],
+    }))  # fmt: skip
+    ctx = pages.Context(_FakeApi(), Policy(owned=True), "abc", True, 5, tmp_path, _sandbox_config, None, None, "v0")
+    items = [Prepared(step(f"echo {i}"), [], Result(step(f"echo {i}"), Status.PASSED, "lint")) for i in range(2)]
+    out = pages.run_page(ctx, PagePlan(0, "docs/en/runbooks/p.md", items, False, "kdt-abc-0-p"))
+    assert [r.status for _, r in out] == [Status.FAILED, Status.FAILED]
+    assert all("runbook steps cannot run here" in r.messages[0] and "unshare" in r.messages[0] for _, r in out)
+    assert ("Namespace", "kdt-abc-0-p") in ctx.api.deleted  # the page still cleans up
