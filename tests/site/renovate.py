@@ -127,19 +127,26 @@ def disabled_without_rule(root: Path) -> list[str]:
     rules = data.get("packageRules", [])
     if not isinstance(rules, list):
         raise RenovateError(f"{CONFIG}: packageRules must be a list")
+    # (repository, tag): a rule with matchCurrentValue (an exact tag, not a /regex/) disables that tag
+    # only, as for a tag that does not exist on purpose; without it the whole repository
     disabled = {
-        d for r in rules if isinstance(r, dict) and r.get("enabled") is False for d in r.get("matchDepNames", [])
+        (d, r.get("matchCurrentValue"))
+        for r in rules
+        if isinstance(r, dict) and r.get("enabled") is False
+        for d in r.get("matchDepNames", [])
     }
     entries: list[Entry] = load_catalog(root)
     patterns = [p for _, ps in image_managers(data) for p in ps]
     found = []
     for e in entries:
+        tag = e.undigested[len(e.repository) + 1 :]
+        off = (e.repository, None) in disabled or (e.repository, tag) in disabled
         seen = bool(matches_in(f" {e.image} ", patterns))  # Renovate would extract it: it must be disabled
-        if not e.renovate and seen and e.repository not in disabled:
+        if not e.renovate and seen and not off:
             found.append(
                 f'{CATALOG}:{e.line}: {e.key} has renovate: false but no packageRule of {CONFIG} disables "{e.repository}"'
             )
-        if e.renovate and e.repository in disabled:
+        if e.renovate and off:
             found.append(
                 f'{CONFIG}: a packageRule disables "{e.repository}" but {CATALOG}:{e.line} ({e.key}) does not say renovate: false'
             )

@@ -5,22 +5,18 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from ..model import Origin, QuotedOutput, Snippet
+from ..model import Snippet
 from ..parse import directives
+from .errors import CollectError
+from .fence import RE_FENCE, language_of, read_fence
 from .includes import IncludeConfig, IncludeError, expand, failed_message
 from .pages import MARKDOWN_SUFFIXES, MAX_PAGE_BYTES, PageError, is_runbook, pages, project_root, read_page
+from .quoting import OUTPUT_LANGUAGES, quote
 
 YAML_LANGUAGES = frozenset({"yaml", "yml"})
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
-# on a runbook page, a fence of these right after a step is the step's quoted output
-OUTPUT_LANGUAGES = frozenset({"text", "plaintext", "output"})
-QUOTED_DIRECTIVES = "skip, requires and quoted"
 
-# `info` is greedy (trailing blanks are stripped in code): a lazy group followed by `[ \t]*$` is
-# quadratic on a long line of blanks.
-RE_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")
 RE_DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*kubedoctest:")
 RE_COMMENT_OPEN = re.compile(r"^[ \t]*<!--[ \t]*$")
 RE_DIRECTIVE_NEXT = re.compile(r"^[ \t]*kubedoctest:")
@@ -31,28 +27,6 @@ RE_HTML_COMMENT = re.compile(r"^[ \t]{0,3}<!--")
 def _close_to_prefix(word: str) -> bool:
     """A misspelled `kubedoctest:` (`kubedoctst:`, `kubedoc-test:`) must not make a directive vanish."""
     return difflib.SequenceMatcher(None, word.lower(), "kubedoctest").ratio() >= 0.8
-
-
-@dataclass
-class CollectError:
-    """A problem found while collecting: reported as a failed item at page:line."""
-
-    page: str
-    line: int
-    message: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.page}:{self.line}"
-
-
-def language_of(info: str) -> str:
-    """The language of a fence's info string: `yaml title="x"` and `{.yaml}` both give yaml."""
-    info = info.strip()
-    if info.startswith("{"):
-        m = re.search(r"\.([A-Za-z0-9_+-]+)", info)
-        return m.group(1).lower() if m else ""
-    return info.split(None, 1)[0].lower() if info else ""
 
 
 def collect_page(
@@ -142,7 +116,7 @@ def collect_page(
             reading = languages | OUTPUT_LANGUAGES if quoting and (step or found.quoted) else languages
             if found.quoted:
                 reading = reading | {language_of(m.group("info"))}
-            i, snippet, error = _read_fence(display, expanded, i, m, reading)
+            i, snippet, error = read_fence(display, expanded, i, m, reading)
             pending = None
             previous, step = step, None
             if error:
@@ -151,7 +125,7 @@ def collect_page(
                     break
                 continue
             if snippet is not None and (found.quoted or (previous and snippet.language in reading - languages)):
-                error = _quote(display, previous, snippet, found, quoting)
+                error = quote(display, previous, snippet, found, quoting)
                 if error:
                     errors.append(error)
                 continue
@@ -179,108 +153,6 @@ def collect_page(
     return snippets, errors
 
 
-def _quote(
-    display: str, step: Snippet | None, block: Snippet, found: directives.Directives, quoting: bool
-) -> CollectError | None:
-    """Make the block the quoted output of the step before it (quoted_output.py compares them)."""
-    if step is None:
-        where = "a runbook page" if quoting else "a page under a runbooks/ folder"
-        return CollectError(
-            display,
-            block.line,
-            f"quoted output does not follow a runbook step: put the block right after the ```bash step "
-            f"whose output it shows, on {where}, or remove the quoted directive",
-        )
-    if found.skip:
-        return None  # shown as an illustration, not compared (the reason is the writer's)
-    other = [k for k in ("expect", "k8s", "timeout", "output", "no_requests") if getattr(found, k)]
-    if other or found.exit or found.allow:
-        return CollectError(
-            display,
-            block.line,
-            f"directive on quoted output can only be {QUOTED_DIRECTIVES}: put the other keys on the step at line {step.line}",
-        )
-    step.quoted = QuotedOutput(block.line, block.text, found.requires)
-    return None
-
-
-def _read_fence(
-    display: str,
-    expanded: list[tuple[str, Origin]],
-    start: int,
-    m: re.Match[str],
-    languages: frozenset[str],
-) -> tuple[int, Snippet | None, CollectError | None]:
-    fence = m.group("fence")
-    indent = len(m.group("indent").expandtabs(4))
-    info = m.group("info").rstrip(" \t")
-    language = language_of(info)
-    close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
-    body: list[tuple[str, Origin]] = []
-    j = start + 1
-    opener = expanded[start][1].page_line
-    while j < len(expanded):
-        text, origin = expanded[j]
-        if close.match(text):
-            break
-        inner = RE_FENCE.match(text) if language in languages else None
-        if (
-            inner
-            and inner.group("fence")[0] == fence[0]
-            and len(inner.group("fence")) >= len(fence)
-            and inner.group("info").strip()
-            and len(inner.group("indent").expandtabs(4)) == indent
-        ):  # Markdown reads it as text of this fence: this fence was never closed
-            return (
-                j,
-                None,
-                CollectError(
-                    display,
-                    opener,
-                    f"fence {fence}{info} is not closed before the fence at line {origin.page_line} "
-                    f"({text.strip()}): add {fence} before it",
-                ),
-            )
-        body.append((_dedent(text, indent), origin))
-        j += 1
-    else:
-        if language not in languages or not body:
-            return j, None, None  # Markdown closes it at the end of the page; nothing of ours is in it
-        return (
-            j,
-            None,
-            CollectError(
-                display,
-                opener,
-                f"unterminated fence {fence}{info}: close it with {fence} (everything after it would be read as code)",
-            ),
-        )
-    if language not in languages:
-        return j + 1, None, None
-    failed = next((failed_message(t) for t, _ in body if failed_message(t) is not None), None)
-    if failed is not None:  # the fence's include could not be read: only this fence fails
-        where = next(o.page_line for t, o in body if failed_message(t) is not None)
-        return j + 1, None, CollectError(display, where, failed)
-    snippet = Snippet(
-        page=display,
-        line=expanded[start][1].page_line,
-        language=language,
-        text="\n".join(t for t, _ in body),
-        origins=[o for _, o in body],
-    )
-    return j + 1, snippet, None
-
-
-def _dedent(text: str, indent: int) -> str:
-    """Remove up to `indent` columns of leading white space, as Markdown does for nested fences."""
-    removed = 0
-    k = 0
-    while k < len(text) and removed < indent and text[k] in " \t":
-        removed += 4 - (removed % 4) if text[k] == "\t" else 1
-        k += 1
-    return text[k:]
-
-
 def collect(
     paths: Iterable[str],
     include: IncludeConfig,
@@ -301,4 +173,14 @@ def collect(
     return snippets, errors
 
 
-__all__ = ["MAX_PAGE_BYTES", "MARKDOWN_SUFFIXES", "PageError", "pages", "project_root", "read_page"]
+__all__ = [
+    "RE_FENCE",
+    "CollectError",
+    "language_of",
+    "MAX_PAGE_BYTES",
+    "MARKDOWN_SUFFIXES",
+    "PageError",
+    "pages",
+    "project_root",
+    "read_page",
+]
