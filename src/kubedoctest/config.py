@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from .collect.mkdocs_config import MAX_CONFIG_BYTES, include_config
 from .collect.reading import read_bounded
 from .live.safety import Consent
 from .model import InputError
+from .options import CLUSTERS, DEFAULT_CLUSTER, FILE_KEYS, OPTIONS
 
 
 def find_upwards(start: Path, name: str) -> Path | None:
@@ -25,24 +26,10 @@ def find_upwards(start: Path, name: str) -> Path | None:
     return None
 
 
-CLUSTERS = ("none", "kwok", "kind", "existing", "auto")
-DEFAULT_CLUSTER = "auto"  # the CLI and the pytest plugin alike; README "Settings"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_JOBS = 4
 MAX_TIMEOUT = 3600.0
 MAX_JOBS = 64
-FILE_KEYS = (
-    "paths",
-    "k8s-versions",
-    "cluster",
-    "timeout",
-    "jobs",
-    "results",
-    "runbook-kubectl",
-    "fragments",
-    "crds",
-    "baseline",
-)
 FRAGMENTS = ("check", "skip", "fail")
 
 
@@ -73,6 +60,9 @@ class Settings:
     def consent(self) -> Consent:
         """The two consent settings as the one value the safety module reads."""
         return Consent(self.allow_existing_cluster, self.allow_cluster_scoped)
+
+
+SETTING_NAMES = frozenset(f.name for f in fields(Settings))
 
 
 def _problem(key: str, expects: str, value: Any) -> InputError:
@@ -162,10 +152,11 @@ def parse_shard(key: str, value: Any) -> tuple[int, int]:
     raise _problem(key, "K/N with 1 <= K <= N, e.g. 1/4", value)
 
 
-_CHECKS = {"paths": _paths, "k8s-versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
-_CHECKS["results"] = _results
-_CHECKS["runbook-kubectl"] = _runbook_kubectl
-_CHECKS |= {"fragments": _fragments, "crds": _crds, "baseline": _file}
+# How each setting is checked, by Settings field; a setting not here is taken as given.
+CHECKS = {"paths": _paths, "k8s_versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
+CHECKS |= {"results": _results, "shard": parse_shard, "runbook_kubectl": _runbook_kubectl}
+CHECKS |= {"fragments": _fragments, "crds": _crds, "baseline": _file, "write_baseline": _file}
+_CHECKS = {o.key: CHECKS[o.name] for o in OPTIONS if o.key is not None}  # by [tool.kubedoctest] key
 
 
 def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -210,32 +201,21 @@ def _relative(path: Path) -> str:
     return os.path.relpath(path, cwd) if path.resolve().is_relative_to(cwd.resolve()) else str(path)
 
 
-def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
+def load_settings(start: Path, given: dict[str, Any] | None = None, pytest: bool = False) -> Settings:
     """Settings from the command line (`given`: setting name -> value or None, names as in
     Settings, values as typed) over `[tool.kubedoctest]` of the pyproject.toml above `start`,
-    over the defaults. Every bad value is an InputError naming the option or key."""
+    over the defaults. Every bad value is an InputError naming the option (as the CLI spells it,
+    or with `pytest` as the plugin does: --kubedoctest-timeout) or the key."""
     given = {k: v for k, v in (given or {}).items() if v not in (None, [], "")}
     _, section = read_section(start)
-    flags = {"paths": "PATH", "k8s_versions": "--k8s-version", "cluster": "--cluster", "timeout": "--timeout"}
-    flags |= {"jobs": "--jobs", "results": "--results", "shard": "--shard", "runbook_kubectl": "--runbook-kubectl"}
-    flags |= {
-        "fragments": "--fragments",
-        "crds": "--crd",
-        "baseline": "--baseline",
-        "write_baseline": "--write-baseline",
-    }
-    checks = {"paths": _paths, "k8s_versions": _versions, "cluster": _cluster, "timeout": _timeout, "jobs": _jobs}
-    checks |= {"results": _results, "shard": parse_shard, "runbook_kubectl": _runbook_kubectl}
-    checks |= {"fragments": _fragments, "crds": _crds, "baseline": _file, "write_baseline": _file}
     values: dict[str, Any] = {}
-    for name, check in checks.items():
-        if name in given:
-            values[name] = check(flags[name], given[name])
-        elif name.replace("_", "-") in section:
-            values[name] = section[name.replace("_", "-")]
-    for name in ("mkdocs_config", "kubeconfig", "context", "allow_existing_cluster", "allow_cluster_scoped", "changed"):
-        if name in given:
-            values[name] = given[name]
+    for o in OPTIONS:
+        if o.name in given and o.name in CHECKS:
+            values[o.name] = CHECKS[o.name](o.pytest_flag if pytest else o.cli_name(), given[o.name])
+        elif o.name in given and o.name in SETTING_NAMES:
+            values[o.name] = given[o.name]
+        elif o.key is not None and o.key in section:
+            values[o.name] = section[o.key]
     if "mkdocs_config" in values:
         values["mkdocs_config"] = Path(values["mkdocs_config"])
     if "crds" in values:
@@ -243,4 +223,13 @@ def load_settings(start: Path, given: dict[str, Any] | None = None) -> Settings:
     return Settings(**values)
 
 
-__all__ = ["MAX_CONFIG_BYTES", "Settings", "find_upwards", "include_config", "load_settings"]
+__all__ = [
+    "CLUSTERS",
+    "DEFAULT_CLUSTER",
+    "FILE_KEYS",
+    "MAX_CONFIG_BYTES",
+    "Settings",
+    "find_upwards",
+    "include_config",
+    "load_settings",
+]

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from . import report as reports
-from .check import Pipeline
 from .config import Settings
 from .model import InputError, Result, Status
+from .pipeline import Pipeline
 from .pytest_results import ENTRY
 
 SETTINGS = pytest.StashKey[Settings]()
@@ -88,6 +88,7 @@ class _State:
         self.done_pages: set[str] = set()
         self.failure: str | None = None
         self.log: list[str] = []  # what the run said (cleanup problems, the cluster's notes), shown at the end
+        self.ran = False  # this process ran the pipeline (an xdist controller never does)
 
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
@@ -101,6 +102,7 @@ class _State:
         if self.failure is not None:
             pytest.fail(self.failure, pytrace=False)
         if item.page not in self.done_pages:
+            self.ran = True
             # Without xdist every selected page runs at once (pages in parallel, --jobs); under
             # xdist the pages this worker was given arrive one at a time.
             batch = [i for i in item.session.items if isinstance(i, SnippetItem)]
@@ -121,8 +123,15 @@ class _State:
         if self._pipeline is not None:
             self._pipeline.close()
 
-    def run_block(self) -> dict[str, Any] | None:
-        return self._pipeline.run_block() if self._pipeline is not None else None
+    def finish(self) -> dict[str, Any] | None:
+        """The end of this process's run: its `run` block and header (taken while the cluster is
+        still there), then the cluster closed, and the log with what closing it said."""
+        if not self.ran or self._pipeline is None:
+            self.close()
+            return None
+        out = {"run": self._pipeline.run_block(), "header": self._pipeline.header()}
+        self.close()
+        return {**out, "log": list(self.log)}
 
 
 def is_worker(config: pytest.Config) -> bool:

@@ -12,28 +12,45 @@ from .model import InputError, Result, Status
 
 
 def summary(results: list[Result]) -> dict[str, int]:
-    counts = Counter(r.status for r in results)
-    out = {
-        "total": len(results),
-        "passed": counts[Status.PASSED],
-        "failed": counts[Status.FAILED],
-        "skipped": counts[Status.SKIPPED],
-    }
-    if counts[Status.FRAGMENT]:
-        out["fragment"] = counts[Status.FRAGMENT]
-    known = sum(1 for r in results if r.known)
+    return counts([entry(r) for r in results])
+
+
+def counts(entries: list[dict[str, Any]]) -> dict[str, int]:
+    """The `summary` of the JSON report from its entries: the counts every front-end shows."""
+    by_status = Counter(e["status"] for e in entries)
+    out = {"total": len(entries), "passed": by_status["passed"], "failed": by_status["failed"]}
+    out["skipped"] = by_status["skipped"]
+    if by_status["fragment"]:
+        out["fragment"] = by_status["fragment"]
+    known = sum(1 for e in entries if e.get("known"))
     if known:
         out["known"] = known  # failures recorded in the baseline (counted in failed too)
-    partial = sum(1 for r in results if r.fidelity == "partial")
+    partial = sum(1 for e in entries if e.get("fidelity") == "partial")
     if partial:
         out["partial"] = partial
-    standin = sum(1 for r in results if r.standin_images)
+    standin = sum(1 for e in entries if e.get("standin_images"))
     if standin:
         out["standin"] = standin  # ran on local stand-in images (kind, where images cannot be pulled)
-    unavailable = sum(1 for r in results if r.unavailable_images)
+    unavailable = sum(1 for e in entries if e.get("unavailable_images"))
     if unavailable:
         out["image_unavailable"] = unavailable
     return out
+
+
+def summary_text(s: dict[str, int]) -> str:
+    """The last line of the text report, also pytest's kubedoctest summary line: the same counts."""
+    tail = f"{s['passed']} passed, {s['failed'] - s.get('known', 0)} failed, {s['skipped']} skipped"
+    if s.get("fragment"):
+        tail += f", {s['fragment']} fragments (checked for what is there, not applied)"
+    if s.get("known"):
+        tail += f"; {s['known']} known failures of the baseline"
+    if s.get("partial"):
+        tail += f" ({s['partial']} checked only partially)"
+    if s.get("standin"):
+        tail += f"; {s['standin']} ran on local stand-in images"
+    if s.get("image_unavailable"):
+        tail += f"; {s['image_unavailable']} with an image not available here"
+    return tail
 
 
 def entry(r: Result) -> dict[str, Any]:
@@ -62,17 +79,7 @@ def entry(r: Result) -> dict[str, Any]:
 
 def document(entries: list[dict[str, Any]], run: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole JSON report from snippet entries (the pytest plugin gathers them from workers)."""
-    counts = Counter(e["status"] for e in entries)
-    totals = {"total": len(entries), "passed": counts["passed"], "failed": counts["failed"]}
-    totals["skipped"] = counts["skipped"]
-    if counts["fragment"]:
-        totals["fragment"] = counts["fragment"]
-    known = sum(1 for e in entries if e.get("known"))
-    if known:
-        totals["known"] = known
-    partial = sum(1 for e in entries if e.get("fidelity") == "partial")
-    if partial:
-        totals["partial"] = partial
+    totals = counts(entries)
     doc: dict[str, Any] = {"snippets": entries, "summary": totals}
     if run is not None:
         doc["run"] = run
@@ -92,19 +99,7 @@ def to_text(results: list[Result], verbose: bool = False, header: str | None = N
         elif verbose or (r.status == Status.PASSED and any(f.severity == "warning" for f in r.findings)):
             lines.append(f"{r.status.value.upper()} {r.snippet.id} [{r.stage}]")
             lines.extend(f"  {m}" for m in r.messages)
-    s = summary(results)
-    tail = f"{s['passed']} passed, {s['failed'] - s.get('known', 0)} failed, {s['skipped']} skipped"
-    if s.get("fragment"):
-        tail += f", {s['fragment']} fragments (checked for what is there, not applied)"
-    if s.get("known"):
-        tail += f"; {s['known']} known failures of the baseline"
-    if s.get("partial"):
-        tail += f" ({s['partial']} checked only partially)"
-    if s.get("standin"):
-        tail += f"; {s['standin']} ran on local stand-in images"
-    if s.get("image_unavailable"):
-        tail += f"; {s['image_unavailable']} with an image not available here"
-    lines.append(tail)
+    lines.append(summary_text(summary(results)))
     return "\n".join(lines)
 
 
@@ -156,11 +151,33 @@ def write_results(
     doc = document([entry(r) for r in results], run)
     if merge_pages is not None:
         doc = merge(path, doc, merge_pages)
+    write_document(path, doc)
+
+
+def write_document(path: Path, doc: dict[str, Any]) -> None:
+    """The JSON report to `path`; a file that cannot be written is an InputError saying so."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as e:
         raise InputError(f"cannot write the results file {str(path)!r}: {e.strerror}") from None
+
+
+def merge_runs(runs: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """One `run` block of the processes that ran (pytest-xdist workers, by worker id): where they
+    agree, what they say; `simulated` if any worker was; the latest date; `cluster` names every
+    worker's cluster and `workers` holds each worker's own block."""
+    blocks = [dict(runs[w], worker=w) for w in sorted(runs) if runs[w]]
+    if len(blocks) <= 1:
+        return {k: v for k, v in blocks[0].items() if k != "worker"} if blocks else None
+    weakest = next((b for b in blocks if b.get("simulated")), blocks[0])  # the badge claims no more than all did
+    out = {k: v for k, v in weakest.items() if k != "worker"}
+    out["simulated"] = any(b.get("simulated") for b in blocks)
+    out["date"] = max(str(b.get("date") or "") for b in blocks)
+    out["cluster"] = "; ".join(f"{b['worker']}: {b.get('cluster')}" for b in blocks)
+    out["notes"] = list(dict.fromkeys(n for b in blocks for n in b.get("notes") or []))
+    out["workers"] = blocks
+    return out
 
 
 def merge(path: Path, doc: dict[str, Any], pages: set[str]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The pipeline: collect -> parse -> static -> (live) -> results. No pytest here."""
+"""The stages under the pipeline (pipeline.py): collect every page, then the offline tier
+(parse -> static, the runbook lint) on the snippets. No pytest here."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ class Options:
     paths: list[str]
     versions: list[str] = field(default_factory=list)
     mkdocs_yml: Path | None = None
-    select: Callable[[str], bool] | None = None  # which snippet ids to run (None: all)
 
 
 def resolve_versions(requested: Iterable[str]) -> list[str]:
@@ -98,15 +98,6 @@ class Offline:
             else:
                 prepared.append(_check(s, self.parsed.get(id(s)), self.checker, self.fragments))
         return prepared
-
-
-def offline(
-    snippets: list[Snippet],
-    errors: list[CollectError],
-    versions: list[str],
-    select: Callable[[str], bool] | None = None,
-) -> list[Prepared]:
-    return Offline(snippets, errors, versions).prepare(select)
 
 
 NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"
@@ -187,11 +178,3 @@ def without_cluster(prepared: list[Prepared]) -> list[Result]:
         else p.result
         for p in prepared
     ]
-
-
-def run(options: Options, live: Callable[[list[Prepared]], list[Result]] | None = None) -> list[Result]:
-    """Run the whole pipeline; `live` (given when a cluster is used) turns offline passes into live results."""
-    versions = resolve_versions(options.versions)
-    snippets, errors = collect_all(options)
-    prepared = offline(snippets, errors, versions, options.select)
-    return without_cluster(prepared) if live is None else live(prepared)

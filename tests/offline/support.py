@@ -7,10 +7,11 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from kubedoctest import config, runner
+from kubedoctest import config
 from kubedoctest.collect.collect import CollectError, collect_page, read_page
 from kubedoctest.collect.includes import IncludeConfig
 from kubedoctest.model import Result, Snippet
+from kubedoctest.pipeline import check
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 GOOD = SAMPLES / "good"
@@ -64,7 +65,7 @@ def run_offline(project: Path, *pages: str, versions: list[str] | None = None) -
     would), results by snippet id ("docs/page.md:LINE")."""
     paths = [f"docs/{p}" for p in pages] or ["docs"]
     with chdir(project):
-        results = runner.run(runner.Options(paths=paths, versions=versions or VERSIONS))
+        results = check(config.Settings(paths=paths, k8s_versions=versions or VERSIONS, cluster="none")).results
     return {r.snippet.id: r for r in results}
 
 

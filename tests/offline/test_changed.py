@@ -52,6 +52,21 @@ def test_nothing_changed_checks_nothing_says_so_and_passes(repo):
     assert proc.returncode == 0 and "nothing changed since HEAD: no page to check" in proc.stdout
 
 
+def test_under_pytest_too_nothing_changed_checks_nothing_says_so_and_passes(repo):
+    (repo / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", "-p", "kubedoctest.pytest_plugin", "-p", "no:cacheprovider"]
+    command += ["--kubedoctest", "--kubedoctest-cluster", "none", "--kubedoctest-k8s-version", "1.35"]
+    proc = subprocess.run(
+        [*command, "--kubedoctest-changed"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        timeout=120,
+    )
+    assert proc.returncode == 0 and "kubedoctest: nothing changed since HEAD: no page to check" in proc.stdout
+
+
 def test_a_changed_page_is_checked_alone(repo):
     (repo / "docs" / "a.md").write_text(CM.format(name="a2"), encoding="utf-8")
     proc = check(repo, "--changed", "--format", "json")
@@ -121,5 +136,7 @@ def test_pytest_runs_only_the_changed_pages_and_says_why_in_its_header(repo):
         env={**ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         timeout=120,
     )
-    assert "collected 1 item" in proc.stdout and "1 snippets passed" in proc.stdout, proc.stdout
+    assert "collected 1 item" in proc.stdout and "kubedoctest: 1 passed, 0 failed, 0 skipped" in proc.stdout, (
+        proc.stdout
+    )
     assert "--changed HEAD: 1 pages (1 changed since HEAD)" in proc.stdout

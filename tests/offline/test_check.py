@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kubedoctest import cli
-from kubedoctest.check import check, shard_pages
 from kubedoctest.config import Settings, load_settings
 from kubedoctest.model import InputError
+from kubedoctest.pipeline import check, shard_pages
 
 from .support import BAD, GOOD, VERSIONS
 

@@ -173,3 +173,47 @@ def test_a_binary_page_and_an_invalid_utf8_page_fail_at_page_line_without_a_trac
     assert "FAILED ./bad-utf8.md:2 [collect]" in proc.stdout
     assert "  ./bad-utf8.md:2: invalid UTF-8 at line 2 (byte 5); save the page as UTF-8" in proc.stdout
     assert "  ./binary.md:1: this is a binary file, not a Markdown page" in proc.stdout
+
+
+def test_every_cli_check_option_has_its_pytest_twin_with_the_same_default_and_help():
+    """The options are declared once (options.py); both parsers are made from that table."""
+    import argparse
+
+    from kubedoctest import options
+    from kubedoctest import pytest_plugin as plugin
+
+    check = cli._parser()._subparsers._group_actions[0].choices["check"]
+    cli_actions = {a.dest: a for a in check._actions if not isinstance(a, argparse._HelpAction)}
+
+    class Group:
+        def __init__(self):
+            self.added = {}
+
+        def addoption(self, *flags, **kwargs):
+            self.added[kwargs.get("dest") or flags[0].lstrip("-").replace("-", "_")] = (flags, kwargs)
+
+    class Parser:
+        group = Group()
+
+        def getgroup(self, *args):
+            return self.group
+
+    parser = Parser()
+    plugin.pytest_addoption(parser)
+    twins = parser.group.added
+    assert "kubedoctest" in twins  # pytest's own switch, the one pytest-only option
+    cli_only = {o.name for o in options.OPTIONS if o.cli_only}
+    assert cli_only == {"format", "verbose", "write_baseline"}
+    for dest, action in cli_actions.items():
+        if dest in cli_only:
+            continue
+        flags, kwargs = twins[f"kubedoctest_{dest}"]
+        cli_flag = action.option_strings[-1] if action.option_strings else "--path"
+        assert flags == (cli_flag.replace("--", "--kubedoctest-", 1),)
+        assert kwargs.get("default") == action.default, dest
+        assert kwargs["help"] == action.help.replace("--", "--kubedoctest-"), dest
+        assert kwargs.get("metavar") == action.metavar, dest
+    assert set(twins) - {"kubedoctest"} == {f"kubedoctest_{d}" for d in cli_actions if d not in cli_only}
+    # every [tool.kubedoctest] key is an option of both
+    assert {o.key for o in options.OPTIONS if o.key} == set(options.FILE_KEYS)
+    assert all(not options.BY_NAME[n].key for n in cli_only)

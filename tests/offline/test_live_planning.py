@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kubedoctest.live import planning
 from kubedoctest.model import Manifest, Origin, Prepared, Result, Snippet, Status
 
@@ -14,8 +16,10 @@ def scope(api_version: str, kind: str) -> bool | None:
     return kind not in CLUSTER_SCOPED
 
 
-def item(page: str, line: int, *objs: dict, status: Status = Status.PASSED, language: str = "yaml") -> Prepared:
-    s = Snippet(page, line, language, "x", [Origin(line + 1)])
+def item(
+    page: str, line: int, *objs: dict, status: Status = Status.PASSED, language: str = "yaml", text: str = "x"
+) -> Prepared:
+    s = Snippet(page, line, language, text, [Origin(line + 1)])
     manifests = [Manifest(o) for o in objs]
     return Prepared(s, manifests, Result(s, status, "static"))
 
@@ -31,7 +35,8 @@ def test_pages_with_cluster_wide_names_run_alone_and_the_others_in_parallel():
         item("docs/zh/storage.md", 9, obj("PersistentVolumeClaim")),
         item("docs/zh/own-ns.md", 3, obj("ConfigMap", metadata={"namespace": "monitoring"})),
         item("docs/zh/nodeport.md", 3, obj("Service", spec={"ports": [{"port": 80, "nodePort": 30080}]})),
-        item("docs/zh/runbooks/r.md", 3, language="bash"),
+        item("docs/zh/runbooks/r.md", 3, language="bash", text="kubectl label node kind-worker disk=ssd"),
+        item("docs/zh/runbooks/s.md", 3, language="bash", text="kubectl create deployment web --image=nginx:1.30"),
         item("docs/zh/b.md", 3, obj("Unserved")),
     ]
     plan = planning.plan(prepared, "abc123", scope)
@@ -41,12 +46,12 @@ def test_pages_with_cluster_wide_names_run_alone_and_the_others_in_parallel():
         "docs/zh/nodeport.md",
         "docs/zh/runbooks/r.md",
     ]
-    assert [p.page for p in plan.parallel] == ["docs/zh/a.md", "docs/zh/b.md"]
+    assert [p.page for p in plan.parallel] == ["docs/zh/a.md", "docs/zh/runbooks/s.md", "docs/zh/b.md"]
     reasons = {p.page: p.reasons for p in plan.exclusive}
     assert reasons["docs/zh/storage.md"] == ["StorageClass/a is cluster-scoped"]
     assert "names its own namespace" in reasons["docs/zh/own-ns.md"][0]
     assert "fixed nodePort" in reasons["docs/zh/nodeport.md"][0]
-    assert "runbook steps" in reasons["docs/zh/runbooks/r.md"][0]
+    assert "runbook steps may change cluster-scoped objects" in reasons["docs/zh/runbooks/r.md"][0]
 
 
 def test_pages_with_nothing_to_apply_keep_their_offline_results_and_get_no_namespace():
@@ -110,7 +115,7 @@ def test_only_pages_that_share_a_name_are_chained_and_only_a_page_followed_by_on
     }
 
 
-def test_runbook_pages_conflict_with_their_other_language_and_with_pages_creating_the_same_names():
+def test_runbook_pages_conflict_with_pages_creating_the_same_names_and_otherwise_run_in_parallel():
     step = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-debug\nEOF"
 
     def run(page: str, text: str) -> Prepared:
@@ -124,7 +129,32 @@ def test_runbook_pages_conflict_with_their_other_language_and_with_pages_creatin
         item("docs/zh/storage/pv.md", 3, obj("PersistentVolume", "pv-debug")),
     ]
     chains = [[p.page for p in chain] for chain in planning.plan(prepared, "abc123", scope).chains]
-    assert chains == [
-        ["docs/zh/runbooks/debug.md", "docs/en/runbooks/debug.md", "docs/zh/storage/pv.md"],
-        ["docs/zh/runbooks/deploy.md"],
-    ]
+    assert chains == [["docs/zh/runbooks/debug.md", "docs/en/runbooks/debug.md", "docs/zh/storage/pv.md"]]
+
+
+@pytest.mark.parametrize(
+    ("step", "chained"),
+    [
+        (
+            "kubectl apply -f - <<'EOF'\nkind: Deployment\nmetadata:\n  name: web\nEOF\nkubectl rollout status deploy/web",
+            False,
+        ),
+        ("kubectl set image deployment/web web=nginx:1.31\nkubectl get pods -o wide", False),
+        ("kubectl label node kind-worker disk=ssd", True),
+        ("kubectl taint nodes kind-worker key=value:NoSchedule", True),
+        ("kubectl create clusterrole reader --verb=get --resource=pods", True),
+        ("kubectl delete pv/pv-old", True),
+        ("kubectl apply -f manifests/", True),
+        ("kubectl apply -k overlays/dev", True),
+        ("helm install web ./chart", True),
+    ],
+)
+def test_a_runbook_in_two_languages_runs_in_parallel_unless_a_step_may_change_what_it_does_not_show(step, chained):
+    def run(page: str) -> Prepared:
+        s = Snippet(page, 3, "bash", step, [Origin(4)])
+        return Prepared(s, [], Result(s, Status.PASSED, "lint"))
+
+    plan = planning.plan([run("docs/zh/runbooks/r.md"), run("docs/en/runbooks/r.md")], "abc123", scope)
+    twins = [["docs/zh/runbooks/r.md", "docs/en/runbooks/r.md"]]
+    assert ([[p.page for p in c] for c in plan.chains] == twins) is chained
+    assert (len(plan.parallel) == 2) is not chained

@@ -49,7 +49,7 @@ def test_the_good_samples_pass_or_skip_and_the_summary_line_counts_them(pytester
     project(pytester, GOOD)
     result = pytester.runpytest(*ARGS, "-rs")
     result.assert_outcomes(passed=30, skipped=8)
-    result.stdout.fnmatch_lines(["kubedoctest: 30 snippets passed, 0 failed, 8 skipped"])
+    result.stdout.fnmatch_lines(["kubedoctest: 30 passed, 0 failed, 8 skipped"])
     result.stdout.fnmatch_lines(
         ["SKIPPED * docs/directives.md:*: skipped: a fragment of a container spec, not a whole object"]
     )
@@ -87,7 +87,7 @@ def test_k_selects_snippets_by_page_and_line(pytester):
     result = pytester.runpytest(*ARGS, "-k", target)
     result.assert_outcomes(failed=1, deselected=22)
     result.stdout.fnmatch_lines([f"FAILED {target} - {bad_id('wrong-type.md', 'replicas:')}: *"])
-    result.stdout.fnmatch_lines(["kubedoctest: 0 snippets passed, 1 failed, 0 skipped"])
+    result.stdout.fnmatch_lines(["kubedoctest: 0 passed, 1 failed, 0 skipped"])
 
 
 def test_k_selects_every_snippet_of_a_page(pytester):
@@ -306,7 +306,9 @@ def test_a_fragment_shows_as_skipped_with_its_reason_and_is_counted(pytester):
     result = pytester.runpytest(*ARGS, "-rs")
     result.assert_outcomes(failed=1, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED * docs/f.md:1: *fragment (placeholder <secret-name>)*"])
-    result.stdout.fnmatch_lines(["kubedoctest: 0 snippets passed, 1 failed, 0 skipped, 1 fragments"])
+    result.stdout.fnmatch_lines(
+        ["kubedoctest: 0 passed, 1 failed, 0 skipped, 1 fragments (checked for what is there, not applied)"]
+    )
 
 
 def test_the_baseline_turns_a_known_failure_into_xfail(pytester, tmp_path):
@@ -352,3 +354,172 @@ def test_a_pytest_run_inside_a_test_does_not_leak_its_snippets_into_the_outer_re
     result = pytester.runpytest(*ARGS, "-p", "pytester", "--kubedoctest-results", str(results), "test_inner.py", "docs")
     result.assert_outcomes(passed=2)
     assert [e["id"] for e in json.loads(results.read_text())["snippets"]] == ["docs/outer.md:1"]
+
+
+# -- pytest equal to the CLI: each test runs both front-ends on the same input ---------------------
+
+
+def cli_run(capsys, cwd, *args: str) -> tuple[int, str, str]:
+    from kubedoctest import cli
+
+    with chdir(cwd):
+        code = cli.main(["check", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("fragments", "bogus", "must be one of check, skip, fail: got 'bogus'"),
+        ("timeout", "-5", "must be a number of seconds above 0 and at most 3600: got '-5'"),
+        ("jobs", "0", "must be a whole number from 1 to 64: got 0"),
+        ("shard", "3/2", "must be K/N with 1 <= K <= N, e.g. 1/4: got '3/2'"),
+        ("runbook-kubectl", "newest", "must be cluster (the cluster's own kubectl), oldest (one minor below it)"),
+    ],
+)
+def test_a_bad_option_is_a_usage_error_in_the_cli_s_words(pytester, capsys, option, value, message):
+    project(pytester, GOOD)
+    code, out, err = cli_run(capsys, pytester.path, "docs", "--cluster", "none", f"--{option}", value)
+    assert code == 2 and err.startswith(f"kubedoctest: --{option} {message}")
+    result = pytester.runpytest(*ARGS, f"--kubedoctest-{option}", value)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    # the same words, naming the option as each front-end spells it
+    result.stderr.fnmatch_lines([f"ERROR: kubedoctest: --kubedoctest-{option} {message}*"])
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_no_snippets_is_an_error_in_both_front_ends(pytester, capsys):
+    (pytester.path / "docs").mkdir()
+    (pytester.path / "docs" / "prose.md").write_text("# Only prose\n\n```bash\necho hi\n```\n", encoding="utf-8")
+    pytester.makeini("[pytest]\n")
+    words = "no YAML snippets or runbook steps in the pages under 'docs': nothing was checked"
+    code, _, err = cli_run(capsys, pytester.path, "docs", "--cluster", "none", *VERSION_ARGS_CLI)
+    assert code == 2 and err == f"kubedoctest: {words}\n"
+    result = pytester.runpytest(*ARGS)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: kubedoctest: {words}"])
+
+
+def test_the_summary_line_has_the_cli_s_counts_stand_ins_and_unavailable_images_included():
+    from kubedoctest import report
+    from kubedoctest.pytest_results import summary_line
+
+    entries = [
+        {"id": "a", "status": "passed", "standin_images": ["nginx:1.27"], "unavailable_images": []},
+        {"id": "b", "status": "passed", "standin_images": [], "unavailable_images": ["x/y:1"]},
+        {"id": "c", "status": "failed", "known": True},
+        {"id": "d", "status": "fragment", "fidelity": "partial"},
+    ]
+    counts = report.counts(entries)
+    assert report.document(entries)["summary"] == counts  # the JSON report counts them too
+    assert counts["standin"] == counts["image_unavailable"] == counts["known"] == 1
+    assert summary_line(entries) == "kubedoctest: " + report.summary_text(counts)
+    assert summary_line(entries) == (
+        "kubedoctest: 2 passed, 0 failed, 0 skipped, 1 fragments (checked for what is there, not applied); "
+        "1 known failures of the baseline (1 checked only partially); 1 ran on local stand-in images; "
+        "1 with an image not available here"
+    )
+
+
+def test_the_summary_line_is_the_cli_s_last_line_on_the_same_input(pytester, capsys):
+    project(pytester, BAD)
+    code, out, _ = cli_run(capsys, pytester.path, "docs", "--cluster", "none", *VERSION_ARGS_CLI)
+    assert code == 1
+    result = pytester.runpytest(*ARGS)
+    result.stdout.fnmatch_lines([f"kubedoctest: {out.splitlines()[-1]}"])
+
+
+def test_an_unwritable_results_file_is_a_clear_usage_error_in_both_front_ends(pytester, capsys):
+    project(pytester, GOOD)
+    (pytester.path / "a-file").write_text("", encoding="utf-8")
+    target = str(pytester.path / "a-file" / "results.json")
+    code, _, err = cli_run(capsys, pytester.path, "docs", "--cluster", "none", *VERSION_ARGS_CLI, "--results", target)
+    assert code == 2 and err.startswith(f"kubedoctest: cannot replace the results file {target!r}: ")
+    result = pytester.runpytest(*ARGS, "--kubedoctest-results", target)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {err.strip()}"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_results_file_that_cannot_be_written_at_the_end_is_a_usage_error_not_a_traceback(pytester):
+    project(pytester, GOOD)
+    target = pytester.path / "out" / "results.json"
+    pytester.makeconftest(
+        f"""
+        import os, pathlib
+        def pytest_runtest_teardown(item):
+            folder = pathlib.Path({str(target.parent)!r})
+            if not folder.exists():
+                folder.write_text("")  # the results file's folder is a file by the end of the run
+        """
+    )
+    result = pytester.runpytest(*ARGS, "--kubedoctest-results", str(target))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"kubedoctest: cannot write the results file {str(target)!r}: *"])
+    result.stdout.fnmatch_lines(["kubedoctest: 30 passed, 0 failed, 8 skipped"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+LOGGING_CONFTEST = """
+from kubedoctest import pipeline
+
+run, close = pipeline.Pipeline.run, pipeline.Pipeline.close
+
+def logging_run(self, *args, **kwargs):
+    self.log("kubedoctest: a note while running")
+    return run(self, *args, **kwargs)
+
+def logging_close(self):
+    if getattr(self, "_logged_close", False) is False and self.log is not None:
+        self._logged_close = True
+        self.log("kubedoctest: a cleanup problem at teardown")
+    close(self)
+
+pipeline.Pipeline.run, pipeline.Pipeline.close = logging_run, logging_close
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist.plugin", "-n", "2"]])
+def test_the_run_s_log_reaches_the_terminal_also_from_xdist_workers_and_at_teardown(pytester, workers):
+    project(pytester, GOOD)
+    pytester.makeconftest(LOGGING_CONFTEST)
+    result = pytester.runpytest(*ARGS, *workers)
+    result.assert_outcomes(passed=30, skipped=8)
+    prefix = "[[]gw?[]] " if workers else ""
+    result.stdout.fnmatch_lines(
+        [
+            "*= kubedoctest =*",
+            f"{prefix}kubedoctest: a note while running",
+            f"{prefix}kubedoctest: a cleanup problem at teardown",
+        ]
+    )
+    if workers:
+        text = result.stdout.str()
+        assert "[gw0] kubedoctest: a cleanup problem" in text and "[gw1] kubedoctest: a cleanup problem" in text
+
+
+def test_under_xdist_the_results_file_merges_every_worker_and_names_each_worker_s_cluster(pytester):
+    project(pytester, GOOD)
+    out = pytester.path / "results.json"
+    result = pytester.runpytest(*ARGS, "-p", "xdist.plugin", "-n", "2", "--kubedoctest-results", str(out))
+    result.assert_outcomes(passed=30, skipped=8)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["snippets"]) == 38
+    assert [w["worker"] for w in doc["run"]["workers"]] == ["gw0", "gw1"]
+    assert all(w["cluster"] == "none" for w in doc["run"]["workers"])
+    assert doc["run"]["cluster"] == "gw0: none; gw1: none"
+    assert doc["run"]["provider"] == "none" and doc["run"]["k8s_versions"] == VERSIONS
+
+
+def test_merged_run_blocks_claim_no_more_than_every_worker_did():
+    from kubedoctest import report
+
+    kind = {"provider": "kind", "simulated": False, "cluster": "kind a", "date": "2026-12-07T06:00:00Z", "notes": []}
+    kwok = {"provider": "kwok", "simulated": True, "cluster": "kwok b", "date": "2026-12-07T06:01:00Z"}
+    kwok["notes"] = ["kind fell back to kwok"]
+    merged = report.merge_runs({"gw1": kwok, "gw0": kind})
+    assert (merged["provider"], merged["simulated"], merged["date"]) == ("kwok", True, "2026-12-07T06:01:00Z")
+    assert merged["cluster"] == "gw0: kind a; gw1: kwok b"
+    assert merged["notes"] == ["kind fell back to kwok"]
+    assert report.merge_runs({"gw0": kind}) == kind and report.merge_runs({}) is None

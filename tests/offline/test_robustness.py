@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from kubedoctest.check import check
 from kubedoctest.config import load_settings
 from kubedoctest.model import InputError, Status
 from kubedoctest.parse import directives
+from kubedoctest.pipeline import check
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("KDT_EXAMPLES", "60")), deadline=None, suppress_health_check=list(HealthCheck)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kubedoctest import runner
+from kubedoctest.config import Settings
 from kubedoctest.model import Status
+from kubedoctest.pipeline import Pipeline, check
 from kubedoctest.static import schema
 
 from .support import GOOD, chdir, run_offline
@@ -33,10 +35,8 @@ def test_a_skipped_snippet_is_not_parsed_and_reports_its_reason():
 
 
 def test_select_runs_only_the_chosen_snippets():
-    with chdir(GOOD):
-        options = runner.Options(paths=["docs/fences.md"], versions=["1.35"])
-        options.select = lambda i: i == "docs/fences.md:5"
-        results = runner.run(options)
+    with chdir(GOOD), Pipeline(Settings(paths=["docs/fences.md"], k8s_versions=["1.35"], cluster="none")) as p:
+        results = p.run(lambda i: i == "docs/fences.md:5")
     assert [r.snippet.id for r in results] == ["docs/fences.md:5"]
 
 
@@ -54,5 +54,5 @@ def test_each_fence_of_an_included_markdown_file_gets_its_own_result(tmp_path):
     )
     (tmp_path / "docs" / "page.md").write_text('# Page\n\n--8<-- "shared.md"\n', encoding="utf-8")
     with chdir(tmp_path):
-        results = runner.run(runner.Options(paths=["docs"], versions=["1.35"]))
+        results = check(Settings(paths=["docs"], k8s_versions=["1.35"], cluster="none")).results
     assert [r.status for r in results] == [Status.FAILED, Status.PASSED]

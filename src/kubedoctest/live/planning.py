@@ -76,11 +76,44 @@ _STEP_OBJECT = re.compile(r"^\s*kind:\s*(\w+)\s*$(?:\n(?!\s*kind:).*)*?\n\s*name
 _STEP_NAMESPACE = re.compile(r"\bkubectl\s+create\s+(?:namespace|ns)\s+([\w.-]+)")
 
 
+# a command that may change cluster-scoped objects the step's text does not name in a manifest:
+# a changing kubectl verb on a cluster-scoped resource, or an apply of a file the page does not show
+_CLUSTER_RESOURCE = (
+    r"(?:nodes?|no|pv|persistentvolumes?|storageclass(?:es)?|sc|clusterroles?|clusterrolebindings?|crds?|"
+    r"customresourcedefinitions?|priorityclass(?:es)?|pc|namespaces?|ns|ingressclass(?:es)?|runtimeclass(?:es)?|"
+    r"csidrivers?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|apiservices?)"
+)
+_CLUSTER_CHANGE = re.compile(
+    r"\bkubectl\s+(?:[^\n|;&]*\s)?(?:create|delete|label|annotate|taint|cordon|uncordon|drain|patch|edit|replace|"
+    r"scale|set)\s+(?:[^\n|;&]*\s)?" + _CLUSTER_RESOURCE + r"(?:[/\s]|$)"
+    r"|\bkubectl\s+(?:apply|create|replace)\s+(?:[^\n|;&]*\s)?(?:-f|--filename)[=\s]+(?!-(?:\s|$))\S"
+    r"|\bkubectl\s+(?:apply|create|replace)\s+(?:[^\n|;&]*\s)?-k\b|\bhelm\s+(?:install|upgrade)\b",
+    re.M,
+)
+
+
+def _without_heredocs(text: str) -> str:
+    """The step's command lines: the bodies of its here-documents left out (their manifests are read apart)."""
+    out, ending = [], None
+    for line in text.split("\n"):
+        if ending is not None:
+            ending = None if line.strip() == ending else ending
+            continue
+        out.append(line)
+        m = re.search(r"<<-?\s*['\"]?(\w+)['\"]?", line)
+        ending = m.group(1) if m else None
+    return "\n".join(out)
+
+
 def _step_keys(p: Prepared, scope: Scope) -> set[str]:
-    """The names a runbook step shares across the cluster: the same runbook in every language,
-    the cluster-scoped objects of its inline manifests, the namespaces it creates."""
+    """The names a runbook step shares across the cluster: the cluster-scoped objects of its inline
+    manifests, the namespaces it creates, and, when a command may change cluster-scoped objects it
+    does not show (a node label, an applied file), the runbook itself, so that its pages in other
+    languages do not run beside it."""
     page = p.snippet.page
-    keys = {"runbook:" + re.sub(r"^(?:.*/)?docs/[^/]+/", "", page)}
+    keys = set()
+    if _CLUSTER_CHANGE.search(_without_heredocs(p.snippet.text)):
+        keys.add("runbook:" + re.sub(r"^(?:.*/)?docs/[^/]+/", "", page))
     for kind, name in _STEP_OBJECT.findall(p.snippet.text):
         if scope("v1", kind) is False or kind in ("PersistentVolume", "StorageClass", "Namespace", "ClusterRole"):
             keys.add(f"{kind}/{name}")
@@ -102,8 +135,9 @@ def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int =
         if not live:
             result.offline_only.extend(items)
             continue
-        reasons = ["runbook steps may create cluster-scoped objects"] if any(is_step(p) for p in live) else []
         keys = {k for p in live if is_step(p) for k in _step_keys(p, scope)}
+        unseen = any(k.startswith("runbook:") for k in keys)
+        reasons = ["runbook steps may change cluster-scoped objects they do not show"] if unseen else []
         for p in live:
             for m in p.manifests:
                 for reason, key in _shared(m, scope):

@@ -1,4 +1,5 @@
-"""Findings while writing: the offline tier (parse, schemas, runbook lint) on the pages MkDocs builds.
+"""Findings while writing: the pipeline's offline tier (pipeline.Offline: parse, schemas, runbook
+lint, with the settings of `[tool.kubedoctest]`) on the pages MkDocs builds.
 
 Results are cached per snippet by content hash, directives and versions for the life of the
 process, so `mkdocs serve` re-checks only the snippets that changed since the last build. A cached
@@ -13,32 +14,33 @@ from html import escape
 from .. import runner
 from ..collect.collect import CollectError
 from ..model import Finding, Result, Snippet, Status
+from ..pipeline import Offline
 from .results import snippet_hash
 
 _CACHE: dict[tuple, tuple[Snippet, Result]] = {}
 _CACHE_LIMIT = 20_000
 
 
-def _key(s: Snippet, versions: list[str]) -> tuple:
-    return (snippet_hash(s), s.language, repr(s.directives), tuple(versions), _is_step(s))
+def _key(s: Snippet, tier: Offline) -> tuple:
+    return (snippet_hash(s), s.language, repr(s.directives), tier.signature(), _is_step(s))
 
 
 def _is_step(s: Snippet) -> bool:
     return s.language not in runner.YAML_LANGUAGES
 
 
-def check(snippets: list[Snippet], errors: list[CollectError], versions: list[str]) -> tuple[list[Result], int]:
+def check(snippets: list[Snippet], errors: list[CollectError], tier: Offline) -> tuple[list[Result], int]:
     """The offline result of each snippet of one page (collect errors as results of their own),
     and how many snippets were checked now rather than taken from the cache."""
-    fresh = [s for s in snippets if _key(s, versions) not in _CACHE]
+    fresh = [s for s in snippets if _key(s, tier) not in _CACHE]
     if fresh:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
-        for p in runner.offline(fresh, [], versions):
-            _CACHE[_key(p.snippet, versions)] = (p.snippet, p.result)
-    out = [runner.offline([], [e], versions)[0].result for e in errors]
+        for r in tier.results(fresh, []):
+            _CACHE[_key(r.snippet, tier)] = (r.snippet, r)
+    out = [tier.results([], [e])[0] for e in errors]
     for s in snippets:
-        cached_snippet, result = _CACHE[_key(s, versions)]
+        cached_snippet, result = _CACHE[_key(s, tier)]
         out.append(_moved(result, cached_snippet, s))
     return out, len(fresh)
 

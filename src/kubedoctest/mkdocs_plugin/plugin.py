@@ -24,9 +24,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .. import runner
-from ..config import include_config
+from ..config import include_config, load_settings
 from ..model import InputError
+from ..pipeline import Offline
 from . import badges, fences, findings, results, translations, verification
 
 log = logging.getLogger("mkdocs.plugins.kubedoctest")
@@ -54,10 +54,17 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         self.docs_dir = Path(config.docs_dir).resolve()
         try:
             self.include = include_config(Path(config.config_file_path), display_root=self.root)
-            self.versions = runner.resolve_versions(self.config.k8s_versions)
-        except (InputError, ValueError) as e:
+        except InputError as e:
             log.warning(f"kubedoctest: {e}")
-            self.include, self.versions = include_config(None, display_root=self.root), []
+            self.include = include_config(None, display_root=self.root)
+        try:  # the settings as the CLI and pytest read them; k8s_versions here wins over [tool.kubedoctest]
+            settings = load_settings(self.root, {"k8s_versions": list(self.config.k8s_versions)})
+            self.tier: Offline | None = Offline.from_settings(settings)
+        except InputError as e:
+            log.warning(f"kubedoctest: {e}")
+            self.tier = None
+        for problem in self.tier.problems if self.tier is not None else []:
+            log.warning(f"kubedoctest: warning: {problem}")
         patterns = self.config.results
         patterns = [patterns] if isinstance(patterns, str) else list(patterns)
         patterns = [p for p in patterns if p]
@@ -88,8 +95,8 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
             found = fences.collect(os.path.relpath(src, self.root), source, self.include, signature)
             self._pages[src] = (source, found)
             everything.extend(found.snippets)
-        if self.config.findings and self.versions:
-            self.checked_now += findings.check(everything, [], self.versions)[1]
+        if self.config.findings and self.tier is not None:
+            self.checked_now += findings.check(everything, [], self.tier)[1]
         self.timings["pages"] += time.perf_counter() - started
         return files
 
@@ -139,9 +146,9 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
             html[n] = block
             places.setdefault(where[0] - offset, (where[1], []))[1].append(n)
 
-        if self.config.findings and self.versions:
+        if self.config.findings and self.tier is not None:
             started = time.perf_counter()
-            checked, fresh = findings.check(page_snippets.snippets, page_snippets.errors, self.versions)
+            checked, fresh = findings.check(page_snippets.snippets, page_snippets.errors, self.tier)
             self.checked_now += fresh
             for result in checked:
                 found = findings.problems(result)

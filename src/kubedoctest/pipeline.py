@@ -1,7 +1,9 @@
-"""The one entry both front-ends call: `check(settings) -> Report`, and the `Pipeline` under it.
+"""The one pipeline of the three front-ends: `check(settings) -> Report`, the `Pipeline` under it,
+and `Offline`, its offline tier on snippets collected elsewhere.
 
 The CLI runs `check` once; the pytest plugin keeps a `Pipeline` per process and asks it for the
-results of the pages its items belong to. No pytest here.
+results of the pages its items belong to; the MkDocs plugin, which collects the pages MkDocs builds
+itself, runs `Offline.results` on them with the same settings (`Offline.from_settings`). No pytest here.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 from . import baseline, changed, runner
 from . import report as report_files
 from .collect.collect import pages
+from .collect.errors import CollectError
 from .config import Settings
-from .model import InputError, Manifest, Prepared, Result, Status
+from .model import InputError, Manifest, Prepared, Result, Snippet, Status
 from .static import crd_files
 
 
@@ -84,6 +87,17 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             if item.page in self.pages:
                 out.setdefault(item.id, (item.id, item.page, item.line))
         return list(out.values())
+
+    def nothing_changed(self) -> bool:
+        """A --changed run that selected no page: nothing to check, and that passes."""
+        return self.settings.changed is not None and not self.pages
+
+    def require_items(self) -> None:
+        """Nothing to check (no snippet, runbook step or collect error in the pages) is an
+        InputError in every front-end; a --changed run that selected no page is not."""
+        if self.settings.changed is None and not self.ids():
+            where = ", ".join(repr(p) for p in self.settings.paths)
+            raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
 
     # -- running ------------------------------------------------------------------------------
 
@@ -189,12 +203,47 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f"; --changed {self.settings.changed}: {len(self.pages)} pages ({detail})"
         if self.settings.shard:
             text += f"; shard {self.settings.shard[0]}/{self.settings.shard[1]} ({len(self.pages)} pages)"
+        if self.nothing_changed():
+            text += f"\nkubedoctest: nothing changed since {self.settings.changed}: no page to check"
         for problem in self.crd_problems:
             text += f"\nkubedoctest: warning: CRD file {problem}"
         if self._session is not None:
             for note in self._session.provider.notes:
                 text += f"\nkubedoctest: {note}"
         return text
+
+
+class Offline:
+    """The offline tier of the pipeline (parse, schemas, formats, the runbook lint, fragments as the
+    settings say, CRDs of the settings and of the snippets themselves) on snippets collected
+    elsewhere: the MkDocs plugin's pages. The results are those of the offline tier, before a
+    cluster (a runbook step that passed the lint is `passed`, with its warnings)."""
+
+    def __init__(self, versions: list[str], fragments: str = "check", crds: list[Manifest] | None = None):
+        self.versions, self.fragments, self.crds = versions, fragments, list(crds or [])
+        self.problems: list[str] = []
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Offline:
+        """The versions, fragments and CRDs of settings read as the CLI and pytest read them
+        (config.load_settings); an InputError for a bad one."""
+        try:
+            versions = runner.resolve_versions(settings.k8s_versions)
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        crds, problems = crd_files.load(settings.crds)
+        offline = cls(versions, settings.fragments, crds)
+        offline.problems = [f"CRD file {p}" for p in problems]
+        return offline
+
+    def signature(self) -> tuple[Any, ...]:
+        """What the results depend on besides a snippet: for a cache."""
+        return (tuple(self.versions), self.fragments, tuple(repr(m.obj) for m in self.crds))
+
+    def results(self, snippets: list[Snippet], errors: list[CollectError]) -> list[Result]:
+        """Collect errors first (all errors of one page line make one failed result), then the snippets."""
+        tier = runner.Offline(snippets, errors, self.versions, self.fragments, self.crds)
+        return [p.result for p in tier.prepare()]
 
 
 def _as_sent(item: dict[str, Any]) -> dict[str, Any]:
@@ -222,13 +271,10 @@ def check(settings: Settings, log: Callable[[str], None] = lambda m: None) -> Re
             settings.results
         )  # a results file of an earlier run must not outlive a run that fails
     with Pipeline(settings, log) as pipeline:
-        if settings.changed is not None and not pipeline.pages:
-            header = pipeline.header() + f"\nkubedoctest: nothing changed since {settings.changed}: no page to check"
-            return Report([], {}, header)
+        if pipeline.nothing_changed():
+            return Report([], {}, pipeline.header())
+        pipeline.require_items()
         results = pipeline.run()
-        if not results:
-            where = ", ".join(repr(p) for p in settings.paths)
-            raise InputError(f"no YAML snippets or runbook steps in the pages under {where}: nothing was checked")
         report = Report(results, pipeline.run_block(), pipeline.header())
     if settings.results is not None:
         merge = pipeline.pages if settings.changed is not None else None
