@@ -12,6 +12,7 @@ from typing import Any
 
 from .collect.mkdocs_config import MAX_CONFIG_BYTES, include_config
 from .collect.reading import read_bounded
+from .live.safety import Consent
 from .model import InputError
 from .options import CLUSTERS, DEFAULT_CLUSTER, FILE_KEYS, OPTIONS
 
@@ -54,6 +55,11 @@ class Settings:
     baseline: Path | None = None  # known failures: listed, not failing the run
     write_baseline: Path | None = None  # record this run's failures there (CLI)
     changed: str | None = None  # only the pages changed since this git REF (HEAD: uncommitted changes)
+
+    @property
+    def consent(self) -> Consent:
+        """The two consent settings as the one value the safety module reads."""
+        return Consent(self.allow_existing_cluster, self.allow_cluster_scoped)
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(Settings))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .conftest import SAMPLES as SAMPLES_DIR
+
 
 def _entry(kind_samples: dict, page: str, line: int) -> dict:
     return kind_samples["entries"][f"tests/samples/kind/{page}:{line}"]
@@ -62,3 +64,11 @@ def test_the_run_reports_its_provider_stand_ins_and_runtime_workaround(kind_samp
         assert any("CAP_SYS_RESOURCE" in n for n in run.get("notes", [])), run
     else:
         assert not any("CAP_SYS_RESOURCE" in n for n in run.get("notes", [])), run
+
+
+def test_a_port_one_runbook_step_forwards_is_reached_by_the_next_steps_curl(kind_samples):
+    lines = (SAMPLES_DIR / "runbooks" / "port-forward.md").read_text().splitlines()
+    steps = [i for i, line in enumerate(lines, 1) if line.startswith("```bash")]
+    entries = [_entry(kind_samples, "runbooks/port-forward.md", line) for line in steps]
+    assert [e["status"] for e in entries] == ["passed"] * 3, entries
+    assert entries[-1]["fidelity"] == "full", entries[-1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
 
 import pytest
 
@@ -96,6 +98,60 @@ def test_with_runbook_kubectl_oldest_every_step_runs_with_kubectl_one_minor_belo
     assert [e["status"] for e in entries] == ["passed", "passed"], entries
     for entry in entries:
         assert f"with kubectl {report['run']['kubectl']}," in entry["messages"][0], entry
+
+
+ESCAPE = """# Runbook
+
+```bash
+kubectl create configmap probe --from-literal=a=b
+```
+
+<!-- kubedoctest: allow="network" reason="the test proves the sandbox holds where the lint is lifted" exit="7" -->
+```bash
+curl -sS -m 5 http://127.0.0.1:{port}/api/v1/namespaces
+```
+
+<!-- kubedoctest: allow="network,indirect" reason="the same with bash's /dev/tcp" exit="1" -->
+```bash
+exec 3<>/dev/tcp/127.0.0.1/{port}
+```
+
+```bash
+kubectl get configmap probe -o name
+```
+"""
+
+
+def test_a_step_reaches_the_test_cluster_but_no_port_of_this_machine_even_where_the_lint_is_lifted(
+    binaries, cli, tmp_path
+):
+    """A listener of the host stands for a writer's `kubectl proxy`: the page's steps talk to the
+    kwok API server (through their relay) but never reach it, with curl or bash's /dev/tcp."""
+    reached = []
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen()
+
+    def accept() -> None:
+        while True:
+            try:
+                client, _ = proxy.accept()
+            except OSError:
+                return
+            reached.append(client)
+
+    threading.Thread(target=accept, daemon=True).start()
+    page = tmp_path / "runbooks" / "escape.md"
+    page.parent.mkdir()
+    page.write_text(ESCAPE.format(port=proxy.getsockname()[1]))
+    try:
+        done = cli("check", str(page), "--cluster", "kwok", "--format", "json", "--k8s-version", "1.37")
+    finally:
+        proxy.close()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    entries = json.loads(done.stdout)["snippets"]
+    assert [e["status"] for e in entries] == ["passed"] * 4, entries
+    assert reached == []
 
 
 QUOTED = f"{PREFIX}quoted/runbooks/"

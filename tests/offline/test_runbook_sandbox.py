@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubedoctest.live.sandbox import Sandbox
+from kubedoctest.live.safety.sandbox import Sandbox
 from kubedoctest.model import Origin, Snippet, Status
 from kubedoctest.parse.directives import Directives
 from kubedoctest.runbook import runbook
@@ -47,7 +47,7 @@ def sandbox(tmp_path: Path):
 
 
 def run(box: Sandbox, text: str, timeout: float = 20) -> runbook.StepOutcome:
-    return runbook.run_step(text, box.work, box.env, timeout, box.bash)
+    return runbook.run_step(text, box.work, box.env, timeout, box.bash, box.launcher)
 
 
 def test_the_sandbox_kubeconfig_holds_only_the_test_cluster_with_the_pages_namespace(sandbox):

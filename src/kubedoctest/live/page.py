@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cluster.namespaces import OWNER_ANNOTATION, owner_id
 from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
 from ..runbook import runbook
 from ..runner import is_step
-from . import expect, policy
+from . import expect, safety
 from .api import Api, ApiError
 from .images import Availability
 from .planning import PagePlan, goes_live
-from .sandbox import Sandbox
-from .snippet import RUN_LABEL, SnippetRun
+from .safety.network import IsolationError
+from .safety.sandbox import Sandbox
+from .snippet import SnippetRun
 from .state import Applied, PageState
 
 
@@ -23,7 +23,7 @@ class Context:
     """What every page of a run shares."""
 
     api: Api
-    policy: policy.Policy
+    policy: safety.Policy
     run_id: str
     simulated: bool
     timeout: float
@@ -43,6 +43,7 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
     sandbox: Sandbox | None = None
     snippets = SnippetRun(ctx.api, ctx.policy, ctx.run_id, ctx.simulated, ctx.timeout, ctx.images)
     steps: runbook.PageSteps | None = None
+    isolation: str | None = None  # why the page's steps cannot be isolated (then none runs)
     try:
         ns_error = make_namespace(ctx, page.namespace)
         for p in page.items:
@@ -51,12 +52,21 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
             elif ns_error:
                 out.append((p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), ns_error)])))
             elif is_step(p):
+                if steps is None and isolation is None:
+                    try:
+                        sandbox = Sandbox(ctx.folder, ctx.kubeconfig, page.namespace, ctx.kubectl, ctx.helm)
+                    except IsolationError as e:  # loud: never a step on the host's network
+                        isolation = f"runbook steps cannot run here: {e}"
+                if isolation is not None:
+                    out.append((p, Result(p.snippet, Status.FAILED, "run", [Finding(p.snippet.where(), isolation)])))
+                    continue
                 if steps is None:
-                    sandbox = Sandbox(ctx.folder, ctx.kubeconfig, page.namespace, ctx.kubectl, ctx.helm)
+                    assert sandbox is not None
                     describe = f"kubectl {ctx.kubectl_version}, namespace {page.namespace}"
                     guard = StepGuard(ctx, state)
                     steps = runbook.PageSteps(sandbox.env, sandbox.work, sandbox.bash, ctx.simulated, describe,
-                                              guard.before, guard.after, images=ctx.images)  # fmt: skip
+                                              guard.before, guard.after, images=ctx.images,
+                                              launcher=sandbox.launcher)  # fmt: skip
                 out.append((p, steps.run(p.snippet)))
             else:
                 warnings = [f for f in p.result.findings if f.severity == "warning"]
@@ -71,14 +81,13 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
 
 
 class StepGuard:
-    """The safety policy around each runbook step: refuse it before it runs when the policy says so,
-    or when it would change a cluster-scoped object that exists and is not the run's (on someone
-    else's cluster); after it ran, remember the cluster-scoped objects it created, by UID, so the
-    page's cleanup removes them (and only them) even when a later step fails."""
+    """The safety policy around each runbook step: before it runs, ask the policy whether it may
+    (and whether each cluster-scoped object it changes may be changed); after it ran, let the policy
+    say which objects it created are now the run's, remembered by UID for the page's cleanup."""
 
     def __init__(self, ctx: Context, state: PageState):
         self.ctx, self.state = ctx, state
-        self.effects: policy.StepEffects | None = None
+        self.effects: safety.StepEffects | None = None
 
     def _scope(self, api_version: str, kind: str) -> bool | None:
         try:
@@ -89,40 +98,34 @@ class StepGuard:
     def _ours(self) -> set[str]:
         return {a.uid for a in self.state.applied if a.uid}
 
+    def _found(self, t: safety.Touch) -> dict | None:
+        kind = t.kind()
+        return self.ctx.api.get(kind[0], kind[1], t.name, None) if kind and t.name else None
+
     def before(self, step: Snippet) -> str | None:
-        self.effects = policy.step_effects(step.text, self._scope)
+        self.effects = safety.step_effects(step.text, self._scope)
         reason = self.ctx.policy.refuse_step(self.effects, self.state.namespace)
-        if reason or self.ctx.policy.owned:
-            return reason
-        for t in self.effects.cluster_scoped:
-            kind = t.kind()
-            if kind is None or not t.name:
-                return f"the step changes cluster-scoped {t.describe()}, and the run cannot tell whether it is its own"
-            found = self.ctx.api.get(kind[0], kind[1], t.name, None)
-            if found is not None and (found.get("metadata") or {}).get("uid") not in self._ours():
-                return f"{kind[1]}/{t.name} already exists and is not this run's: refusing to change it ({t.verb})"
-        return None
+        for t in [] if reason else self.effects.cluster_scoped:
+            reason = self.ctx.policy.refuse_change(t, lambda t=t: self._found(t), self._ours())
+            if reason:
+                break
+        return reason
 
     def after(self, step: Snippet) -> None:
         for t in self.effects.cluster_scoped if self.effects else []:
-            kind = t.kind()
-            if t.verb not in policy.CREATE_VERBS or kind is None or not t.name:
+            if t.verb not in safety.CREATE_VERBS:
                 continue
-            found = self.ctx.api.get(kind[0], kind[1], t.name, None)
-            uid = str(((found or {}).get("metadata") or {}).get("uid") or "")
-            if uid and uid not in self._ours():
+            found = self._found(t)
+            uid = self.ctx.policy.claims(t, found, self._ours())
+            if uid:
+                kind = t.kind() or ("", "")
                 m = Manifest({"apiVersion": kind[0], "kind": kind[1], "metadata": {"name": t.name}})
                 self.state.applied.append(Applied(m, found or {}, None, uid))
 
 
 def make_namespace(ctx: Context, name: str) -> str | None:
-    body = {
-        "apiVersion": "v1",
-        "kind": "Namespace",
-        "metadata": {"name": name, "labels": {RUN_LABEL: ctx.run_id}, "annotations": {OWNER_ANNOTATION: owner_id()}},
-    }
     try:
-        ctx.api.create(body, None)
+        ctx.api.create(safety.namespace_body(name, ctx.run_id), None)
     except ApiError as e:
         return f"failed to create namespace {name!r}: {e}"
     ok, _, _ = ctx.api.wait("v1", "ServiceAccount", "default", name, expect.exists, ctx.timeout)
@@ -132,28 +135,32 @@ def make_namespace(ctx: Context, name: str) -> str | None:
 
 
 def cleanup(ctx: Context, state: PageState, exclusive: bool) -> list[str]:
-    """Delete what the page created (objects outside its namespace only by the UID the run created,
-    then the namespace). A page that shares cluster-wide names waits until they are gone, so the same
+    """Delete what the safety policy says the page created (objects outside its namespace only by
+    the UID the run created, then the namespace). A page that shares cluster-wide names waits until they are gone, so the same
     page in the other language can make them again. Returns what could not be done, with the command."""
     api, problems = ctx.api, []
-    outside = [a for a in reversed(state.applied) if a.namespace != state.namespace and a.uid]
-    targets = [(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace, a.uid) for a in outside]
-    targets.append(("v1", "Namespace", state.namespace, None, ""))
-    for api_version, kind, name, ns, uid in targets:
+    made = [
+        safety.Target(a.manifest.api_version, a.manifest.kind, a.manifest.name, a.namespace, a.uid)
+        for a in state.applied
+    ]
+    targets = ctx.policy.deletions(made, state.namespace)
+    for t in targets:
         try:
-            api.delete(api_version, kind, name, ns, uid or None)
+            api.delete(t.api_version, t.kind, t.name, t.namespace, t.uid or None)
         except ApiError as e:
-            if not (e.status == 409 and uid):  # 409 with a uid: it is no longer the object the run made
-                problems.append(f"failed to delete {kind}/{name}" + (f" in {ns}" if ns else "") + f": {e}")
+            if ctx.policy.deletion_problem(t, e.status):
+                problems.append(
+                    f"failed to delete {t.kind}/{t.name}" + (f" in {t.namespace}" if t.namespace else "") + f": {e}"
+                )
     if exclusive:
-        for api_version, kind, name, ns, _ in targets[:-1]:  # not the page's own namespace: its names are its own
+        for t in targets[:-1]:  # not the page's own namespace: its names are its own
             try:
-                gone = api.wait_gone(api_version, kind, name, ns, ctx.timeout)
+                gone = api.wait_gone(t.api_version, t.kind, t.name, t.namespace, ctx.timeout)
             except ApiError as e:
-                problems.append(f"failed to check that {kind}/{name} is gone: {e}")
+                problems.append(f"failed to check that {t.kind}/{t.name} is gone: {e}")
                 continue
             if not gone:
-                problems.append(f"{kind}/{name} was deleted but still exists after {ctx.timeout:.0f} s")
+                problems.append(f"{t.kind}/{t.name} was deleted but still exists after {ctx.timeout:.0f} s")
     return problems
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..model import Manifest, Prepared, Status
 from ..runner import is_step
+from . import safety
 
 Scope = Callable[[str, str], bool | None]
 
@@ -63,16 +64,11 @@ def shared_names(m: Manifest, scope: Scope) -> str | None:
 
 def _shared(m: Manifest, scope: Scope) -> list[tuple[str, str]]:
     """(reason, conflict key) for each name of a manifest shared across the cluster."""
-    out = []
-    namespace = (m.obj.get("metadata") or {}).get("namespace")
-    if namespace:
-        out.append((f"{m.describe()} names its own namespace", f"Namespace/{namespace}"))
+    out = safety.outside(m, scope)  # what the safety policy refuses without consent: shared names
     ports = (m.obj.get("spec") or {}).get("ports") or [] if m.kind == "Service" else []
     for port in ports:
         if isinstance(port, dict) and port.get("nodePort"):
             out.append((f"{m.describe()} asks for a fixed nodePort", f"nodePort/{port['nodePort']}"))
-    if scope(m.api_version, m.kind) is False:
-        out.append((f"{m.describe()} is cluster-scoped", f"{m.kind}/{m.name}"))
     return out
 
 

@@ -2,9 +2,9 @@
 point too (live/signals.py), with the teardown shielded from further signals.
 
 Jobs are split: planning.py decides (pure), this module schedules pages on threads, page.py runs
-one page, snippet.py one snippet, policy.py says what is allowed on whose cluster, leftovers.py
-removes what dead runs left on someone else's cluster, tools.py finds the steps' helm and names
-their kubectl's version.
+one page, snippet.py one snippet, safety/ says what is allowed on whose cluster, leftovers.py
+removes what dead runs left on someone else's cluster (by the safety module's rule), tools.py finds
+the steps' helm and names their kubectl's version.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from . import images, leftovers, planning, signals, tools
 from . import page as pages
 from .api import Api, ApiError, Cancelled
 from .images import Availability
-from .policy import Policy
+from .safety import NO_CONSENT, Consent, Policy
 
 
 def open_session(
@@ -37,8 +37,7 @@ def open_session(
     *,
     kubeconfig: str | None = None,
     context: str | None = None,
-    allow_existing: bool | str | None = None,
-    allow_cluster_scoped: bool = False,
+    consent: Consent = NO_CONSENT,
     timeout: float = 60.0,
     jobs: int | None = None,
     log: Callable[[str], None] = lambda m: None,
@@ -46,7 +45,7 @@ def open_session(
 ) -> LiveSession:
     try:
         provider = registry.provider_for(
-            cluster, kubeconfig=kubeconfig, allow_existing=allow_existing, context=context, log=log
+            cluster, kubeconfig=kubeconfig, allow_existing=consent.existing_cluster, context=context, log=log
         )
     except ProviderError as e:
         raise InputError(str(e)) from None
@@ -55,7 +54,7 @@ def open_session(
         timeout=timeout,
         jobs=jobs or (SIMULATED_JOBS if provider.simulated else REAL_JOBS),
         log=log,
-        allow_cluster_scoped=allow_cluster_scoped,
+        consent=consent,
         runbook_kubectl=runbook_kubectl,
     )
 
@@ -72,7 +71,7 @@ class LiveSession:
         timeout: float = 60.0,
         jobs: int = 4,
         log: Callable[[str], None] = lambda m: None,
-        allow_cluster_scoped: bool = False,
+        consent: Consent = NO_CONSENT,
         runbook_kubectl: str = "cluster",
     ):
         self.provider = provider
@@ -83,7 +82,7 @@ class LiveSession:
         self.jobs = max(1, jobs)
         self.log = log
         self.run_id = uuid.uuid4().hex[:6]
-        self.policy = Policy(owned=provider.owned, allow_cluster_scoped=allow_cluster_scoped)
+        self.policy = Policy(owned=provider.owned, consent=consent)
         self.cancelled = threading.Event()
         self.api: Api | None = None
         self.folder: Path | None = None
@@ -116,7 +115,7 @@ class LiveSession:
         registry.start(self.provider)
         self.folder = Path(tempfile.mkdtemp(prefix="kubedoctest-run-", dir=self.provider.folder))
         self.api = Api(self.provider.kubeconfig, self.folder, pool=self.jobs * 2 + 2, cancelled=self.cancelled)
-        if not self.provider.owned:
+        if self.policy.removes_leftovers:
             leftovers.remove_dead_runs_namespaces(self.api, self.log)
         self._pick_kubectl()
 
@@ -137,7 +136,7 @@ class LiveSession:
     def _teardown(self) -> None:
         self.cancelled.set()
         runbook.stop_running()
-        problems = self._sweep() if not self.provider.owned else []
+        problems = self._sweep() if self.policy.sweeps_on_stop else []
         try:
             self.provider.delete()
         except ProviderError as e:

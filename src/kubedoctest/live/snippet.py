@@ -13,14 +13,13 @@ from ..parse import directives
 from . import images
 from .api import Api, ApiError
 from .images import Availability
-from .policy import Policy
+from .safety import Policy, mark
 from .state import Applied, PageState
 from .wait import Waits
 
 ADMISSION_POLICIES = ("LimitRange", "ResourceQuota")  # namespace policies admission learns of by a cache
 ADMISSION_SETTLE = 10.0
 
-RUN_LABEL = "kubedoctest.io/run"
 STANDIN_NOTE = "ran on local stand-in images: {images}; the real images were not available here"
 KUBELET_NOTE = (
     "requires a kubelet: containers, image pulls, volume mounts and cluster DNS were not exercised "
@@ -98,11 +97,11 @@ class SnippetRun:
             return None
 
     def _put(self, m: Manifest, state: PageState) -> Applied:
-        """Create the object; apply over it only when this run owns it (created it, or it lives in the
-        page's namespace, or the cluster is the run's own)."""
+        """Create the object; apply over it only when this run owns it (created it, or the safety
+        policy lets it take it over: it lives in the page's namespace, or the cluster is the run's)."""
         obj = copy.deepcopy(m.obj)
-        meta = obj.setdefault("metadata", {})
-        meta.setdefault("labels", {})[RUN_LABEL] = self.run_id
+        mark(obj, self.run_id)
+        meta = obj["metadata"]
         try:
             namespaced = self.api.namespaced(m.api_version, m.kind)
         except ApiError as e:
@@ -117,9 +116,8 @@ class SnippetRun:
             except ApiError as e:
                 if e.status == 409 and e.reason == "AlreadyExists" and not uid:
                     if not self.policy.may_take_over(ns, state.namespace):
-                        where = f" in namespace {ns!r}" if ns else ""
-                        raise _Failed(stage, f"failed to apply snippet: {m.describe()} already exists{where} and is not this "
-                                      "run's: refusing to take it over (nothing of it was changed)") from None  # fmt: skip
+                        refusal = self.policy.take_over_refusal(m.describe(), ns)
+                        raise _Failed(stage, f"failed to apply snippet: {refusal}") from None
                     try:
                         live = self.api.apply(obj, ns, dry_run=dry, force=True)
                     except ApiError as e2:

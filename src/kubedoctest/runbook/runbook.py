@@ -2,10 +2,10 @@
 
 Offline a step is skipped by its directive or linted (steplint: an allow-list); live, a page's steps
 run in order, each as a reader would run it after pressing the copy button: `bash -euo pipefail -c
-STEP` in the page's sandbox (live/sandbox.py: its own HOME, working folder, a kubeconfig holding
-only the test cluster with the page's namespace, the pinned kubectl first and alone on PATH), under
-the run's safety policy, with a timeout. After a failed or refused step the rest of the page is
-skipped.
+STEP` in the page's sandbox (live/safety/sandbox.py: its own HOME, working folder, a kubeconfig
+holding only the test cluster with the page's namespace, the pinned kubectl first and alone on PATH,
+the page's own network namespace), under the run's safety policy, with a timeout. After a failed or
+refused step the rest of the page is skipped.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..live.images import Availability
 from ..live.images import of_step as images_of_step
+from ..live.safety import network
 from ..model import Finding, Result, Snippet, Status
 from . import quoted_output, steplint
 
@@ -84,10 +85,13 @@ def stop_running() -> None:
             pass
 
 
-def run_step(text: str, cwd: Path, env: dict[str, str], timeout: float, bash: str = "bash") -> StepOutcome:
+def run_step(
+    text: str, cwd: Path, env: dict[str, str], timeout: float, bash: str = "bash", launcher: Sequence[str] = ()
+) -> StepOutcome:
+    """Run one step; `launcher` is the sandbox's prefix that puts it inside the page's namespaces."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        [bash, "-euo", "pipefail", "-c", text],
+        [*launcher, bash, "-euo", "pipefail", "-c", text],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -131,7 +135,7 @@ def judge(step: Snippet, outcome: StepOutcome, timeout: float) -> str | None:
 
 
 class PageSteps:
-    """The live steps of one page, in order, in one sandbox (live/sandbox.py)."""
+    """The live steps of one page, in order, in one sandbox (live/safety/sandbox.py)."""
 
     def __init__(
         self,
@@ -143,8 +147,9 @@ class PageSteps:
         refuse: Callable[[Snippet], str | None],
         after: Callable[[Snippet], None] = lambda s: None,
         images: Availability | None = None,
+        launcher: Sequence[str] = (),
     ):
-        self.env, self.work, self.bash = env, work, bash
+        self.env, self.work, self.bash, self.launcher = env, work, bash, list(launcher)
         self.images = images or Availability()
         self.simulated = simulated
         self.describe = describe  # "kubectl v1.37.2, namespace kdt-..."
@@ -171,9 +176,11 @@ class PageSteps:
             self.stopped_at = f"was not run at {step.id}"
             return _skipped(step, f"not run: {refusal}; the rest of the page is skipped")
         timeout = step.directives.timeout or DEFAULT_TIMEOUT
-        outcome = run_step(step.text, self.work, self.env, timeout, self.bash)
+        outcome = run_step(step.text, self.work, self.env, timeout, self.bash, self.launcher)
         self.after(step)
         problem = judge(step, outcome, timeout)
+        if problem and self.launcher:
+            problem += network.explain(outcome.output)  # loud: the sandbox, not the cluster, said no
         info = Finding(
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )

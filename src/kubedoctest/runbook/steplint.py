@@ -4,8 +4,9 @@ A step may run kubectl and helm (against the cluster it is given, so no flags th
 server, identity, context or kubeconfig, and no namespace of its own choosing), read-only text tools,
 shell builtins and control flow, and curl/wget to addresses inside the cluster. Anything else is an
 error naming the command and the rule; a reviewed exception is allowed per step with
-`<!-- kubedoctest: allow="RULE" reason="..." -->`. The sandbox the step runs in (runbook.py) holds
-even where this lint is wrong; the lint says so early and plainly.
+`<!-- kubedoctest: allow="RULE" reason="..." -->`. The lint is an allow-list on top of the safety
+module (live/safety/), which holds at run time even where this lint is wrong or lifted: the
+sandbox, the page's own network namespace, the policy's refusals; the lint says so early and plainly.
 """
 
 from __future__ import annotations
@@ -108,8 +109,8 @@ def forwarded_ports(text: str) -> set[int]:
         return set()
     ports: set[int] = set()
     for c in commands:
-        words = [w for w in c.words[1:] if not w.startswith("-")]
-        if c.name == "kubectl" and words[:1] == ["port-forward"]:
+        words = shell.kubectl_args(c.words).positional if c.name == "kubectl" else []
+        if words[:1] == ["port-forward"]:
             for w in words[2:]:
                 m = re.match(r"^(\d+)(?::\d+)?$", w)
                 if m:
@@ -167,24 +168,17 @@ def _downloaded(c: shell.Command) -> bool:
     return False
 
 
-def _flag(word: str) -> str:
-    return word.split("=", 1)[0]
-
-
 def _cluster_tool(c: shell.Command, shown: str) -> list[Problem]:
     out = []
-    args = c.words[1:]
-    if "--" in args:
-        args = args[: args.index("--")]  # what follows runs inside a container
-    for w in args:
-        flag = _flag(w)
+    args = shell.kubectl_args(c.words)  # the one reader the safety policy uses too
+    for flag in args.flags:
         if flag in CONTEXT_FLAGS:
             out.append(Problem(c.line, "context", f"{shown!r} uses {flag}"))
         elif flag in CREDENTIAL_FLAGS:
             out.append(Problem(c.line, "credentials", f"{shown!r} uses {flag}"))
-        elif flag in NAMESPACE_FLAGS or (w.startswith("-n") and not w.startswith("--") and len(w) > 2):
-            out.append(Problem(c.line, "namespace", f"{shown!r} uses {flag[:2] if flag.startswith('-n') else flag}"))
-    words = [w for w in args if not w.startswith("-")]
+        elif flag in NAMESPACE_FLAGS:
+            out.append(Problem(c.line, "namespace", f"{shown!r} uses {flag}"))
+    words = args.positional
     if c.name == "kubectl" and words[:1] == ["config"] and (words[1:2] or [""])[0] not in KUBECTL_CONFIG_READS:
         out.append(Problem(c.line, "kubectl-config", f"{shown!r} changes the kubeconfig"))
     if c.name == "kubectl" and words[:1] == ["plugin"]:

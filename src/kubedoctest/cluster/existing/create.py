@@ -9,14 +9,17 @@ from typing import Any
 
 import yaml
 
-from ..kubeconfig import minify
+from ...live import safety
 from ..namespaces import CONNECT_TIMEOUT, client
-from ..provider import failure
+from ..provider import ProviderError, failure
 
 
 def connect(data: dict[str, Any], context: str, source: Path, folder: Path) -> tuple[str, str]:
     """Writes folder/kubeconfig; returns the server's address and its Kubernetes version."""
-    config = minify(data, context, source.parent, os.environ.get("PATH", ""))
+    try:
+        config = safety.minify(data, context, source.parent, os.environ.get("PATH", ""))
+    except safety.Refused as e:
+        raise ProviderError(str(e)) from None
     server = str(config["clusters"][0]["cluster"].get("server", ""))
     kubeconfig = folder / "kubeconfig"
     kubeconfig.touch(mode=0o600)

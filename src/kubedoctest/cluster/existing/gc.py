@@ -20,7 +20,7 @@ def remove(entry: Entry, log: Callable[[str], None]) -> None:
     owner = f"{data.get('host') or socket.gethostname()}/{data.get('owner')}"
     if (folder / "kubeconfig").is_file():
         try:
-            names = delete_namespaces_of(folder / "kubeconfig", folder, owner)
+            names = delete_namespaces_of(folder / "kubeconfig", folder)
         except Exception as e:  # unreachable: keep the entry so a later gc tries again
             raise failure(
                 "clean up", "existing", entry.name, f"cannot remove the namespaces left by run {owner}: {e}"

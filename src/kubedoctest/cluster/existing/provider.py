@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ...live import safety
 from .. import build, records
 from ..provider import Log, Provider, ProviderError
 from ..records import Entry
@@ -64,41 +65,11 @@ class ExistingProvider(Provider):
         return data
 
     def confirmed_context(self, data: dict[str, Any]) -> str:
-        """The context to use, once the user has named it: refuses otherwise, naming the context."""
-        current = data.get("current-context") or ""
-        allow = self.allow_existing if isinstance(self.allow_existing, str) and self.allow_existing else None
-        wanted = self.context or allow or current
-        how = (
-            f"a test run creates and deletes namespaces there; name the context to confirm: "
-            f"--allow-existing-cluster={wanted or 'CONTEXT'} (or --context {wanted or 'CONTEXT'} --allow-existing-cluster)"
-        )
-        if not self.allow_existing:
-            return self._refuse(f"refusing to use the existing cluster of {self.source} (context {wanted!r}): {how}")
-        names = [c.get("name") for c in data.get("contexts") or [] if isinstance(c, dict)]
-        if allow and allow not in names:
-            hint = (
-                f"; {allow!r} is a path: the option takes an optional value, so the word after it is read as "
-                "the context; write --allow-existing-cluster=CONTEXT, or put the paths first"
-                if Path(allow).exists()
-                else ""
-            )
-            return self._refuse(
-                f"--allow-existing-cluster={allow} names a context that {self.source} does not have "
-                f"(its contexts: {', '.join(map(str, names)) or 'none'}){hint}"
-            )
-        if allow and self.context and allow != self.context:
-            return self._refuse(
-                f"--allow-existing-cluster={allow} confirms a context other than --context {self.context}; "
-                "they must name the same context"
-            )
-        if not self.context and not allow:
-            return self._refuse(
-                f"refusing to use the current context {current!r} of {self.source} without naming it: {how}"
-            )
-        return wanted
-
-    def _refuse(self, message: str) -> str:
-        raise ProviderError(message)
+        """The context to use, once the user has named it (the safety module's rule "context")."""
+        try:
+            return safety.confirmed_context(data, self.source, self.context, self.allow_existing)
+        except safety.Refused as e:
+            raise ProviderError(str(e)) from None
 
     def unavailable(self) -> str | None:
         try:

@@ -1,11 +1,7 @@
-"""The one safety policy of a live run, for snippets and runbook steps alike.
-
-On a cluster the run created (kwok, kind) everything is the run's own. On someone else's cluster
-(`--cluster existing`): objects are created, never taken over (one that already exists outside the
-run's namespaces is an error naming it, and is left untouched); cleanup deletes only objects whose
-UID the run created; cluster-scoped objects, and objects in a namespace the manifest names, need
-`--allow-cluster-scoped`; runbook steps cannot name other namespaces, and a step that changes a
-cluster-scoped object is refused without that flag.
+"""What a snippet or a runbook step reaches outside its page's namespace: the cluster-scoped objects
+it creates or changes and the namespaces it names, read from manifests, kubectl command lines (the
+one reader, runbook/shell.py's kubectl_args) and the manifests of here-documents. The rules that decide what of
+it is allowed are in __init__.py.
 """
 
 from __future__ import annotations
@@ -15,8 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..model import Manifest
-from ..runbook import shell
+from ...model import Manifest
+from ...runbook import shell
 
 # kubectl's words for cluster-scoped kinds of a stock cluster (names, plurals, short names).
 CLUSTER_SCOPED = {
@@ -47,8 +43,6 @@ MUTATING = {"create", "apply", "delete", "replace", "patch", "edit", "label", "a
             "autoscale", "expose", "taint", "cordon", "uncordon", "drain", "certificate", "rollout"}  # fmt: skip
 NODE_VERBS = {"taint", "cordon", "uncordon", "drain"}  # act on nodes without naming the kind
 CREATE_VERBS = {"create", "apply", "replace"}
-_VALUE_FLAGS = {"-f", "--filename", "-o", "--output", "-l", "--selector", "--field-selector", "-c", "--container",
-                "--image", "--type", "--timeout", "--for", "-p", "--patch", "--from-literal", "--from-file"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,30 +70,6 @@ class StepEffects:
     namespaces: list[str] = field(default_factory=list)  # namespaces the step names (other than its own)
 
 
-def _kubectl_words(words: list[str]) -> tuple[list[str], list[str]]:
-    """(positional words, namespaces named) of a kubectl command line (up to `--`)."""
-    args = words[1 : words.index("--")] if "--" in words else words[1:]
-    positional, namespaces = [], []
-    i = 0
-    while i < len(args):
-        w = args[i]
-        flag, _, value = w.partition("=")
-        if flag in ("-n", "--namespace"):
-            value = value or (args[i + 1] if i + 1 < len(args) else "")
-            i += 0 if "=" in w else 1
-            namespaces.append(value)
-        elif w.startswith("-n") and not w.startswith("--") and len(w) > 2:
-            namespaces.append(w[2:])
-        elif flag in ("-A", "--all-namespaces"):
-            namespaces.append("*")
-        elif flag in _VALUE_FLAGS and "=" not in w:
-            i += 1
-        elif not w.startswith("-"):
-            positional.append(w)
-        i += 1
-    return positional, namespaces
-
-
 def step_effects(text: str, scope: Callable[[str, str], bool | None]) -> StepEffects:
     """What a runbook step would change outside its namespace, read from its commands and the
     manifests of its here-documents. `scope(api_version, kind)` as in planning."""
@@ -111,8 +81,9 @@ def step_effects(text: str, scope: Callable[[str, str], bool | None]) -> StepEff
     for c in commands:
         if c.name != "kubectl":
             continue
-        positional, namespaces = _kubectl_words(c.words)
-        effects.namespaces += namespaces
+        args = shell.kubectl_args(c.words)
+        positional = args.positional
+        effects.namespaces += args.namespaces
         verb = positional[0] if positional else ""
         if verb not in MUTATING:
             continue
@@ -150,34 +121,14 @@ def _documents(text: str | None) -> list[dict]:
         return []
 
 
-@dataclass(frozen=True)
-class Policy:
-    owned: bool  # the run created the cluster
-    allow_cluster_scoped: bool = False
-
-    def refuse_snippet(self, manifests: list[Manifest], scope: Callable[[str, str], bool | None]) -> str | None:
-        """Why a snippet must not be applied here (it is then skipped with that reason), or None."""
-        if self.owned or self.allow_cluster_scoped:
-            return None
-        for m in manifests:
-            if (m.obj.get("metadata") or {}).get("namespace"):
-                return f"{m.describe()} names its own namespace; allow it with --allow-cluster-scoped"
-            if scope(m.api_version, m.kind) is False:
-                return f"{m.describe()} is cluster-scoped; allow it with --allow-cluster-scoped"
-        return None
-
-    def refuse_step(self, effects: StepEffects, namespace: str) -> str | None:
-        if self.owned:
-            return None
-        others = [n for n in effects.namespaces if n != namespace]
-        if others:
-            shown = "all namespaces" if "*" in others else f"namespace {others[0]!r}"
-            return f"the step names {shown}; on a cluster the run did not create, steps stay in their own namespace"
-        if effects.cluster_scoped and not self.allow_cluster_scoped:
-            t = effects.cluster_scoped[0]
-            return f"the step changes cluster-scoped {t.describe()} ({t.verb}); allow it with --allow-cluster-scoped"
-        return None
-
-    def may_take_over(self, namespace: str | None, own_namespace: str) -> bool:
-        """May an object that already exists be applied over (instead of being an error)?"""
-        return self.owned or (namespace is not None and namespace == own_namespace)
+def outside(m: Manifest, scope: Callable[[str, str], bool | None]) -> list[tuple[str, str]]:
+    """(why, the name it shares) for each way a manifest reaches outside the page's namespace: the
+    namespace it names, or its own cluster-scoped name. The policy refuses these without consent;
+    planning chains the pages that share them."""
+    out = []
+    namespace = (m.obj.get("metadata") or {}).get("namespace")
+    if namespace:
+        out.append((f"{m.describe()} names its own namespace", f"Namespace/{namespace}"))
+    if scope(m.api_version, m.kind) is False:
+        out.append((f"{m.describe()} is cluster-scoped", f"{m.kind}/{m.name}"))
+    return out

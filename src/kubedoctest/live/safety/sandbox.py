@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from ..cluster.kubeconfig import minify
-from ..runbook import steplint
+from ...runbook import steplint
+from .kubeconfig import minify
+from .network import IsolationError, PageNetwork
 
 MISSING = """#!/bin/sh
 echo "kubedoctest: {tool} is not available to runbook steps: {why}" >&2
@@ -37,6 +38,15 @@ class Sandbox:
         current = str(config.get("current-context") or "")
         only = minify(config, current, kubeconfig.parent, host_path)
         only["contexts"][0]["context"]["namespace"] = namespace
+        cluster = only["clusters"][0]["cluster"]
+        try:
+            self.network = PageNetwork(self.folder, str(cluster.get("server") or ""))
+        except IsolationError:
+            self.close()
+            raise
+        cluster["server"] = self.network.server
+        if self.network.tls_server_name and not cluster.get("tls-server-name"):
+            cluster["tls-server-name"] = self.network.tls_server_name
         self.kubeconfig.touch(mode=0o600)
         self.kubeconfig.write_text(yaml.safe_dump(only))
         self._link(
@@ -57,6 +67,7 @@ class Sandbox:
             "LANG": os.environ.get("LANG", "C.UTF-8"),
         }
         self.bash = shutil.which("bash", path=host_path) or "/bin/bash"
+        self.launcher = self.network.launcher(self.work)  # every step runs inside the page's namespaces
 
     def _link(self, tool: str, target: Path | None, why: str) -> None:
         path = self.bin / tool
@@ -67,4 +78,7 @@ class Sandbox:
             path.chmod(0o755)
 
     def close(self) -> None:
+        network = getattr(self, "network", None)
+        if network is not None:
+            network.close()
         shutil.rmtree(self.folder, ignore_errors=True)
