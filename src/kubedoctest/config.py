@@ -27,7 +27,6 @@ def find_upwards(start: Path, name: str) -> Path | None:
 
 
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_JOBS = 4
 MAX_TIMEOUT = 3600.0
 MAX_JOBS = 64
 FRAGMENTS = ("check", "skip", "fail")
@@ -41,7 +40,7 @@ class Settings:
     k8s_versions: list[str] = field(default_factory=list)
     cluster: str = DEFAULT_CLUSTER
     timeout: float = DEFAULT_TIMEOUT
-    jobs: int = DEFAULT_JOBS
+    jobs: int | None = None  # pages at once; None: the session's default for the cluster (live/session.py)
     results: Path | None = None
     shard: tuple[int, int] | None = None  # (K, N): the K-th of N shares of the pages, 1-based
     mkdocs_config: Path | None = None
