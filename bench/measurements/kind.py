@@ -98,6 +98,8 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
             "docs_suite_seconds": round(time.perf_counter() - start, 1),
             "docs_suite_exit_code": suite.returncode,
             "docs_summary": report.get("summary"),
+            "failed": [e["id"] for e in report["snippets"] if e.get("status") == "failed"],
+            "failed_messages": [e["messages"][:1] for e in report["snippets"] if e.get("status") == "failed"][:10],
             "median_live_snippet_seconds": round(statistics.median(seconds), 3) if seconds else None,
             "node_peak_memory_mib": round(peak[0] / 2**20) if peak[0] else None,
         }

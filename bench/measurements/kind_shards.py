@@ -51,6 +51,7 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
     return {
         "shard": shard,
         "exit_code": run.returncode,
+        "failed": [e["id"] for e in report["snippets"] if e.get("status") == "failed"],
         "shard_seconds": round(wall, 1),
         "create_seconds": round(create, 1),
         "pages_seconds": round(wall - create, 1),

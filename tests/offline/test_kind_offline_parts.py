@@ -75,6 +75,8 @@ def test_the_images_of_a_steps_here_document_are_prepared_too():
     assert images.of_heredocs(step) == ["busybox:1.38"]
     assert images.of_heredocs("kubectl apply -f - <<'EOF'\n: [not yaml\nEOF") == []
     assert images.of_heredocs("kubectl get pods") == []
+    assert images.to_load(step + " --image=nginx:1.30") == ["nginx:1.30", "busybox:1.38"]
+    assert images.of_step(step) == []  # applying a manifest whose image is missing still runs the step
 
 
 def _pod(reason: str, restarts: int = 3) -> dict:

@@ -37,13 +37,14 @@ def of_object(obj: Obj) -> list[str]:
     return out
 
 
+def to_load(text: str) -> list[str]:
+    """Images a step needs in the node: those it names and those of its here-documents' workloads."""
+    return of_step(text) + of_heredocs(text)
+
+
 def of_step(text: str) -> list[str]:
-    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X`, and the
-    workloads of its here-documents."""
-    return _of_words(text) + of_heredocs(text)
-
-
-def _of_words(text: str) -> list[str]:
+    """Images a shell step names: `--image=X`, `--image X`, `kubectl set image ... NAME=X` (a step
+    that starts a Pod of one that is not there is not run; a manifest it applies is applied)."""
     out = []
     try:
         words = shlex.split(text, comments=True)

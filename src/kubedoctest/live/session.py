@@ -206,7 +206,7 @@ class LiveSession:
             i
             for p in prepared
             if planning.goes_live(p) and is_step(p) and "missing-image" not in p.snippet.directives.allow
-            for i in images.of_step(p.snippet.text)
+            for i in images.to_load(p.snippet.text)
         ]
         try:
             plan = self.provider.prepare_images(sorted(set(wanted)))
