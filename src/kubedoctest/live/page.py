@@ -144,6 +144,9 @@ def cleanup(ctx: Context, state: PageState, exclusive: bool) -> list[str]:
         for a in state.applied
     ]
     targets = ctx.policy.deletions(made, state.namespace)
+    if exclusive:  # a fixed node port is the cluster's until its Service is gone, not its namespace
+        held = [t for t, a in zip(made, state.applied, strict=True) if a.namespace == state.namespace and _node_port(a)]
+        targets = [*held, *targets]
     for t in targets:
         try:
             api.delete(t.api_version, t.kind, t.name, t.namespace, t.uid or None)
@@ -162,6 +165,12 @@ def cleanup(ctx: Context, state: PageState, exclusive: bool) -> list[str]:
             if not gone:
                 problems.append(f"{t.kind}/{t.name} was deleted but still exists after {ctx.timeout:.0f} s")
     return problems
+
+
+def _node_port(a: Applied) -> bool:
+    spec = a.manifest.obj.get("spec") or {}
+    ports = spec.get("ports") if a.manifest.kind == "Service" else None
+    return any(isinstance(p, dict) and p.get("nodePort") for p in ports or [])
 
 
 def _with_cleanup_problems(p: Prepared, r: Result, problems: list[str]) -> tuple[Prepared, Result]:
