@@ -103,8 +103,9 @@ class Offline:
 NOT_RUN = "runbook step: runs only against a cluster (--cluster kwok, kind or existing)"
 
 
-def is_step(p: Prepared) -> bool:
-    return p.snippet.language in SHELL_LANGUAGES
+def is_step(p: Prepared | Snippet) -> bool:
+    """A runbook step (a shell fence), given the snippet or what was prepared of it."""
+    return (p if isinstance(p, Snippet) else p.snippet).language in SHELL_LANGUAGES
 
 
 def _check(s: Snippet, p: Parsed | None, checker: StaticChecker, fragments: str = "check") -> Prepared:

@@ -107,8 +107,7 @@ def test_a_signal_during_teardown_is_held_until_the_teardown_is_done():
     with pytest.raises(signals.Terminated):
         with signals.armed():
             with signals.shielded():
-                os.kill(os.getpid(), signal.SIGTERM)
-                time.sleep(0.05)
+                signal.raise_signal(signal.SIGTERM)  # its handler has run when this returns
                 steps.append("teardown finished")
     assert steps == ["teardown finished"]
 
@@ -121,8 +120,7 @@ def test_an_interrupted_create_is_followed_by_delete_and_the_interruption_is_rai
         raise KeyboardInterrupt()
 
     def delete() -> None:
-        os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C during the cleanup
-        time.sleep(0.05)
+        signal.raise_signal(signal.SIGINT)  # a second Ctrl-C during the cleanup, handled on return
         calls.append("deleted")
 
     with pytest.raises(KeyboardInterrupt), signals.armed():
@@ -141,10 +139,9 @@ def test_a_signal_whose_exception_a_finalizer_swallowed_still_stops_the_run():
 
         class Finalized:
             def __del__(self) -> None:
-                os.kill(os.getpid(), signal.SIGINT)  # the handler runs here; Python drops what it raises
+                signal.raise_signal(signal.SIGINT)  # the handler runs here; Python drops what it raises
 
         Finalized()
-        time.sleep(0.05)
         assert signals.stop_requested()
         with pytest.raises(KeyboardInterrupt):
             signals.check()

@@ -82,8 +82,11 @@ def test_a_step_past_its_timeout_is_killed_with_its_children(sandbox):
     started = time.monotonic()
     out = run(sandbox, "sleep 30 & sleep 30; wait", timeout=0.5)
     assert out.timed_out and time.monotonic() - started < 10
-    time.sleep(0.2)
-    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _in(p, str(sandbox.folder))]
+    deadline = time.monotonic() + 10  # killed processes leave /proc once reaped: wait for that, bounded
+    while (left := [p for p in Path("/proc").iterdir() if p.name.isdigit() and _in(p, str(sandbox.folder))]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
     assert left == []
 
 

@@ -108,6 +108,13 @@ class Api:
     def namespaced(self, api_version: str, kind: str) -> bool:
         return bool(self.resource(api_version, kind).namespaced)
 
+    def scope(self, api_version: str, kind: str) -> bool | None:
+        """Whether the kind is namespaced; None when the server does not serve it (planning's Scope)."""
+        try:
+            return self.namespaced(api_version, kind)
+        except ApiError:
+            return None
+
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         self._check()
         try:

@@ -89,12 +89,6 @@ class StepGuard:
         self.ctx, self.state = ctx, state
         self.effects: safety.StepEffects | None = None
 
-    def _scope(self, api_version: str, kind: str) -> bool | None:
-        try:
-            return self.ctx.api.namespaced(api_version, kind)
-        except ApiError:
-            return None
-
     def _ours(self) -> set[str]:
         return {a.uid for a in self.state.applied if a.uid}
 
@@ -103,7 +97,7 @@ class StepGuard:
         return self.ctx.api.get(kind[0], kind[1], t.name, None) if kind and t.name else None
 
     def before(self, step: Snippet) -> str | None:
-        self.effects = safety.step_effects(step.text, self._scope)
+        self.effects = safety.step_effects(step.text, self.ctx.api.scope)
         reason = self.ctx.policy.refuse_step(self.effects, self.state.namespace)
         for t in [] if reason else self.effects.cluster_scoped:
             reason = self.ctx.policy.refuse_change(t, lambda t=t: self._found(t), self._ours())

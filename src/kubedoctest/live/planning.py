@@ -76,18 +76,10 @@ _STEP_OBJECT = re.compile(r"^\s*kind:\s*(\w+)\s*$(?:\n(?!\s*kind:).*)*?\n\s*name
 _STEP_NAMESPACE = re.compile(r"\bkubectl\s+create\s+(?:namespace|ns)\s+([\w.-]+)")
 
 
-# a command that may change cluster-scoped objects the step's text does not name in a manifest:
-# a changing kubectl verb on a cluster-scoped resource, or an apply of a file the page does not show
-_CLUSTER_RESOURCE = (
-    r"(?:nodes?|no|pv|persistentvolumes?|storageclass(?:es)?|sc|clusterroles?|clusterrolebindings?|crds?|"
-    r"customresourcedefinitions?|priorityclass(?:es)?|pc|namespaces?|ns|ingressclass(?:es)?|runtimeclass(?:es)?|"
-    r"csidrivers?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|apiservices?)"
-)
-_CLUSTER_CHANGE = re.compile(
-    r"\bkubectl\s+(?:[^\n|;&]*\s)?(?:create|delete|label|annotate|taint|cordon|uncordon|drain|patch|edit|replace|"
-    r"scale|set)\s+(?:[^\n|;&]*\s)?" + _CLUSTER_RESOURCE + r"(?:[/\s]|$)"
-    r"|\bkubectl\s+(?:apply|create|replace)\s+(?:[^\n|;&]*\s)?(?:-f|--filename)[=\s]+(?!-(?:\s|$))\S"
-    r"|\bkubectl\s+(?:apply|create|replace)\s+(?:[^\n|;&]*\s)?-k\b|\bhelm\s+(?:install|upgrade)\b",
+# commands whose objects the step does not show: an applied file or kustomization, a Helm chart
+_UNSEEN = re.compile(
+    r"\bkubectl\s+(?:apply|create|replace)\s+(?:[^\n|;&]*\s)?(?:(?:-f|--filename)[=\s]+(?!-(?:\s|$))\S|-k\b)"
+    r"|\bhelm\s+(?:install|upgrade)\b",
     re.M,
 )
 
@@ -106,18 +98,26 @@ def _without_heredocs(text: str) -> str:
 
 
 def _step_keys(p: Prepared, scope: Scope) -> set[str]:
-    """The names a runbook step shares across the cluster: the cluster-scoped objects of its inline
-    manifests, the namespaces it creates, and, when a command may change cluster-scoped objects it
-    does not show (a node label, an applied file), the runbook itself, so that its pages in other
-    languages do not run beside it."""
-    page = p.snippet.page
+    """The names a runbook step shares across the cluster: the cluster-scoped objects it creates or
+    changes (its here-documents' manifests and its kubectl command lines, read by the safety
+    module), the namespaces it creates, and, when it may change cluster-scoped objects it does not
+    show (one without a name, an applied file, a chart), the runbook itself, so that its pages in
+    other languages do not run beside it."""
+    page, text = p.snippet.page, p.snippet.text
     keys = set()
-    if _CLUSTER_CHANGE.search(_without_heredocs(p.snippet.text)):
-        keys.add("runbook:" + re.sub(r"^(?:.*/)?docs/[^/]+/", "", page))
-    for kind, name in _STEP_OBJECT.findall(p.snippet.text):
+    unseen = _UNSEEN.search(_without_heredocs(text)) is not None
+    for touch in safety.step_effects(text, scope).cluster_scoped:
+        kind = touch.kind()
+        if kind and touch.name:
+            keys.add(f"{kind[1]}/{touch.name}")
+        else:
+            unseen = True
+    for kind, name in _STEP_OBJECT.findall(text):
         if scope("v1", kind) is False or kind in ("PersistentVolume", "StorageClass", "Namespace", "ClusterRole"):
             keys.add(f"{kind}/{name}")
-    keys.update(f"Namespace/{n}" for n in _STEP_NAMESPACE.findall(p.snippet.text))
+    keys.update(f"Namespace/{n}" for n in _STEP_NAMESPACE.findall(text))
+    if unseen:
+        keys.add("runbook:" + re.sub(r"^(?:.*/)?docs/[^/]+/", "", page))
     return keys
 
 
@@ -136,8 +136,12 @@ def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int =
             result.offline_only.extend(items)
             continue
         keys = {k for p in live if is_step(p) for k in _step_keys(p, scope)}
-        unseen = any(k.startswith("runbook:") for k in keys)
-        reasons = ["runbook steps may change cluster-scoped objects they do not show"] if unseen else []
+        reasons = [
+            "runbook steps may change cluster-scoped objects they do not show"
+            if k.startswith("runbook:")
+            else f"a runbook step creates or changes {k}"
+            for k in sorted(keys)
+        ]
         for p in live:
             for m in p.manifests:
                 for reason, key in _shared(m, scope):

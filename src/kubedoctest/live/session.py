@@ -27,7 +27,7 @@ from ..runbook import runbook
 from ..runner import is_step
 from . import images, leftovers, planning, signals, tools
 from . import page as pages
-from .api import Api, ApiError, Cancelled
+from .api import Api, Cancelled
 from .images import Availability
 from .safety import NO_CONSENT, Consent, Policy
 
@@ -172,7 +172,7 @@ class LiveSession:
         """Pages run in parallel, each in its own namespace; pages that share cluster-wide names run
         one after another, one chain of them per worker, beside the others."""
         assert self.api is not None
-        plan = planning.plan(prepared, self.run_id, self._scope, self._pages_planned)
+        plan = planning.plan(prepared, self.run_id, self.api.scope, self._pages_planned)
         self._pages_planned += len({p.snippet.page for p in prepared})
         ctx = pages.Context(
             self.api, self.policy, self.run_id, self.provider.simulated, self.timeout, self.folder or Path(),
@@ -215,13 +215,6 @@ class LiveSession:
         if plan is None:
             return Availability()
         return Availability(standin=dict(plan.standin), unavailable=set(plan.unavailable))
-
-    def _scope(self, api_version: str, kind: str) -> bool | None:
-        assert self.api is not None
-        try:
-            return self.api.namespaced(api_version, kind)
-        except ApiError:
-            return None
 
     def _pages(self, ctx: pages.Context, plans: list[planning.PagePlan]) -> list[tuple[Prepared, Result]]:
         out: list[tuple[Prepared, Result]] = []

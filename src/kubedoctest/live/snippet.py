@@ -42,7 +42,7 @@ class SnippetRun:
     def run(self, s: Snippet, manifests: list[Manifest], warnings: list[Finding], state: PageState) -> Result:
         started = time.monotonic()
         timeout = s.directives.timeout or self.timeout
-        refusal = self.policy.refuse_snippet(manifests, self._scope)
+        refusal = self.policy.refuse_snippet(manifests, self.api.scope)
         if refusal:
             return Result(s, Status.SKIPPED, "live", [Finding(s.where(), f"skipped: {refusal}", "info")])
         applied: list[Applied] = []
@@ -89,12 +89,6 @@ class SnippetRun:
         )
         passed.reasons, passed.standin_images, passed.unavailable_images = list(notes), standins, unavailable
         return passed
-
-    def _scope(self, api_version: str, kind: str) -> bool | None:
-        try:
-            return self.api.namespaced(api_version, kind)
-        except ApiError:
-            return None
 
     def _put(self, m: Manifest, state: PageState) -> Applied:
         """Create the object; apply over it only when this run owns it (created it, or the safety

@@ -22,11 +22,7 @@ _CACHE_LIMIT = 20_000
 
 
 def _key(s: Snippet, tier: Offline) -> tuple:
-    return (snippet_hash(s), s.language, repr(s.directives), tier.signature(), _is_step(s))
-
-
-def _is_step(s: Snippet) -> bool:
-    return s.language not in runner.YAML_LANGUAGES
+    return (snippet_hash(s), s.language, repr(s.directives), tier.signature(), runner.is_step(s))
 
 
 def check(snippets: list[Snippet], errors: list[CollectError], tier: Offline) -> tuple[list[Result], int]:

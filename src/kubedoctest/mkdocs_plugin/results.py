@@ -12,7 +12,6 @@ text that failed in any run read gets none either.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -27,11 +26,8 @@ LIVE_STAGES = frozenset({"live", "run"})
 
 
 def snippet_hash(snippet: Snippet) -> str:
-    """sha256 hex of the snippet's resolved text, the key of the results file."""
-    own = getattr(snippet, "hash", None)
-    if isinstance(own, str) and own:
-        return own
-    return hashlib.sha256(snippet.text.encode("utf-8")).hexdigest()
+    """The key of the results file: the snippet's own hash (model.Snippet.hash)."""
+    return snippet.hash
 
 
 @dataclass(frozen=True)
