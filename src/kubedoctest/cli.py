@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from . import options, report
 from .config import load_settings
+from .live import signals
 from .model import InputError
 from .pipeline import check
 
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signals.owned_by_front_end()
     try:
         if args.command == "check":
             return _check(args)
@@ -47,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kubedoctest: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        signals.ignore_from_now()
         print("kubedoctest: interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # a bug: say so in one line, with the traceback on request

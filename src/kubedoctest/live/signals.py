@@ -105,6 +105,21 @@ def shielded() -> Iterator[list[int]]:
             _raise(received[0], None)
 
 
+def owned_by_front_end() -> None:
+    """For a front-end that owns its process (the CLI): SIGTERM raises `Terminated` outside a run
+    too, so a signal that lands as a run restores its handlers is still an interruption, not a kill."""
+    if _main():
+        signal.signal(signal.SIGTERM, _raise)
+
+
+def ignore_from_now() -> None:
+    """The process is on its way out after an interruption (exit 130): later signals are ignored so
+    an impatient user's next Ctrl-C cannot turn that into a traceback or a kill."""
+    if _main():
+        for s in SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+
+
 def guarded(create: Callable[[], None], delete: Callable[[], None], log: Callable[[str], None]) -> None:
     """Run create(); if it fails or is interrupted at any point, delete() what it made, shielded.
     A failure of delete() is reported through log (the failure of create() is the one raised)."""
