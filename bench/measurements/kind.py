@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.timing import ROOT, repeat, run_child, tool_env
+from kubedoctest.model import Stage
 
 NAME = "kind"
 SUMMARY = "kind tier: node image cold/warm build, create to ready, median snippet, whole docs suite, peak memory"
@@ -91,7 +92,9 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
     stop.set()
     poller.join()
     seconds = [
-        e["seconds"] for e in report["snippets"] if e.get("seconds") and e.get("stage") in ("live", "ready", "run")
+        e["seconds"]
+        for e in report["snippets"]
+        if e.get("seconds") and e.get("stage") in (Stage.LIVE, Stage.READY, Stage.RUN)
     ]
     out.update(
         {

@@ -28,10 +28,11 @@ from typing import Any
 
 from bench.kubeconform import cache_dir
 from bench.timing import BIN, ROOT, Spread, repeat, run_child, tool_env
+from kubedoctest.model import Stage
 
 NAME = "live_kwok"
 SUMMARY = "kubedoctest check --cluster kwok on the docs: start, median snippet, whole suite, peak memory"
-LIVE_STAGES = frozenset({"dry-run", "apply", "ready", "live"})
+LIVE_STAGES = frozenset({Stage.DRY_RUN, Stage.APPLY, Stage.READY, Stage.LIVE})
 SAMPLE_EVERY = 0.2
 
 
@@ -138,7 +139,7 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
     for _ in range(runs):
         wall, peak, report = suite("docs/en" if quick else "docs")
         live = [e["seconds"] for e in report["snippets"] if e["stage"] in LIVE_STAGES and e["seconds"] > 0]
-        ran = [e["seconds"] for e in report["snippets"] if e["stage"] == "run" and e["seconds"] > 0]
+        ran = [e["seconds"] for e in report["snippets"] if e["stage"] == Stage.RUN and e["seconds"] > 0]
         seconds.values.append(wall)
         rss.values.append(peak)
         medians.values.append(statistics.median(live))

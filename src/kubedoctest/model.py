@@ -165,7 +165,7 @@ class Result:
     known: bool = False  # a failure recorded in the baseline: listed, not counted against the run
 
     def __post_init__(self) -> None:
-        self.stage = Stage(self.stage)  # live code passes the plain value; an unknown one is a bug
+        self.stage = Stage(self.stage)  # a value read back (JSON, a test) becomes its member; an unknown one is a bug
 
     @property
     def messages(self) -> list[str]:

@@ -114,23 +114,23 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker, fragments: str 
         return Prepared(
             s,
             [],
-            Result(s, Status.SKIPPED, "collect", [Finding(s.where(), f"skipped: {reason}", "info")]),
+            Result(s, Status.SKIPPED, Stage.COLLECT, [Finding(s.where(), f"skipped: {reason}", "info")]),
         )
     errors = [f for f in p.findings if f.severity == "error"]
     if errors and p.template:
         note = f"skipped: template: not YAML until a tool renders it ({p.template[:60]})"
-        return Prepared(s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), note, "info")]))
+        return Prepared(s, [], Result(s, Status.SKIPPED, Stage.PARSE, [Finding(s.where(), note, "info")]))
     if errors:
-        return Prepared(s, [], Result(s, Status.FAILED, "parse", p.findings))
+        return Prepared(s, [], Result(s, Status.FAILED, Stage.PARSE, p.findings))
     if not p.manifests:
         if p.partial:
             return _fragment(s, Stage.PARSE, p.partial, [], [], fragments)
-        return Prepared(s, [], Result(s, Status.SKIPPED, "parse", [Finding(s.where(), NOT_A_MANIFEST, "info")]))
+        return Prepared(s, [], Result(s, Status.SKIPPED, Stage.PARSE, [Finding(s.where(), NOT_A_MANIFEST, "info")]))
     outcome = checker.check(s, p.manifests, elided=p.elided)
     findings = list(outcome.findings)
     if not outcome.versions:
         note = f"skipped: k8s={s.directives.k8s!r} excludes every checked version ({', '.join(checker.versions)})"
-        return Prepared(s, [], Result(s, Status.SKIPPED, "static", [Finding(s.where(), note, "info")]))
+        return Prepared(s, [], Result(s, Status.SKIPPED, Stage.STATIC, [Finding(s.where(), note, "info")]))
     for tool in outcome.tool_configs:
         findings.append(
             Finding(
@@ -142,12 +142,12 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker, fragments: str 
     for skipped in outcome.skipped_objects:
         findings.append(Finding(s.where(), f"not checked: {skipped}", "info"))
     if any(f.severity == "error" for f in findings):
-        return Prepared(s, [], Result(s, Status.FAILED, "static", findings, k8s_versions=outcome.versions))
+        return Prepared(s, [], Result(s, Status.FAILED, Stage.STATIC, findings, k8s_versions=outcome.versions))
     if not outcome.checked:
-        return Prepared(s, [], Result(s, Status.SKIPPED, "static", findings))
+        return Prepared(s, [], Result(s, Status.SKIPPED, Stage.STATIC, findings))
     if outcome.fragment or p.partial:
         return _fragment(s, Stage.STATIC, [*outcome.fragment, *p.partial], findings, outcome.versions, fragments)
-    return Prepared(s, outcome.checked, Result(s, Status.PASSED, "static", findings, k8s_versions=outcome.versions))
+    return Prepared(s, outcome.checked, Result(s, Status.PASSED, Stage.STATIC, findings, k8s_versions=outcome.versions))
 
 
 FRAGMENT_NOTE = "fragment ({reasons}): checked what is there (field names, types, formats), not applied"

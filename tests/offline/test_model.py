@@ -49,3 +49,19 @@ def test_a_result_takes_a_stage_by_value_and_refuses_an_unknown_one():
     assert Result(s, Status.PASSED, "dry-run").stage is Stage.DRY_RUN
     with pytest.raises(ValueError):
         Result(s, Status.PASSED, "applied")
+
+
+def test_the_harness_gives_every_result_a_stage_member_not_a_string():
+    import ast
+    from pathlib import Path
+
+    import kubedoctest
+
+    plain = []
+    for path in Path(kubedoctest.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Result", "_Failed"):
+                at = 2 if node.func.id == "Result" else 0
+                if len(node.args) > at and isinstance(node.args[at], ast.Constant):
+                    plain.append(f"{path.name}:{node.lineno}")
+    assert plain == []

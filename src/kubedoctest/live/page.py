@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Finding, Manifest, Prepared, Result, Snippet, Status
+from ..model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from ..runbook import runbook
 from ..runner import is_step
 from . import expect, safety
@@ -50,7 +50,7 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
             if not goes_live(p):
                 out.append((p, p.result))
             elif ns_error:
-                out.append((p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), ns_error)])))
+                out.append((p, Result(p.snippet, Status.FAILED, Stage.LIVE, [Finding(p.snippet.where(), ns_error)])))
             elif is_step(p):
                 if steps is None and isolation is None:
                     try:
@@ -58,7 +58,9 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
                     except IsolationError as e:  # loud: never a step on the host's network
                         isolation = f"runbook steps cannot run here: {e}"
                 if isolation is not None:
-                    out.append((p, Result(p.snippet, Status.FAILED, "run", [Finding(p.snippet.where(), isolation)])))
+                    out.append(
+                        (p, Result(p.snippet, Status.FAILED, Stage.RUN, [Finding(p.snippet.where(), isolation)]))
+                    )
                     continue
                 if steps is None:
                     assert sandbox is not None

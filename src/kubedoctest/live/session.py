@@ -22,7 +22,7 @@ from typing import Any
 
 from ..cluster import kubectl, registry
 from ..cluster.provider import Provider, ProviderError
-from ..model import Finding, InputError, Prepared, Result, Status
+from ..model import Finding, InputError, Prepared, Result, Stage, Status
 from ..runbook import runbook
 from ..runner import is_step
 from . import images, leftovers, planning, signals, tools
@@ -226,7 +226,7 @@ class LiveSession:
             except Exception as e:  # the API went away, a bug: fail this page's items, not the run
                 problem = f"internal error while checking the page: {type(e).__name__}: {e}"
                 out.extend(
-                    (p, Result(p.snippet, Status.FAILED, "live", [Finding(p.snippet.where(), problem)]))
+                    (p, Result(p.snippet, Status.FAILED, Stage.LIVE, [Finding(p.snippet.where(), problem)]))
                     if planning.goes_live(p)
                     else (p, p.result)
                     for p in plan.items

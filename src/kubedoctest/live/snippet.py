@@ -8,7 +8,7 @@ import re
 import time
 from typing import Any
 
-from ..model import Finding, Manifest, Result, Snippet, Status
+from ..model import Finding, Manifest, Result, Snippet, Stage, Status
 from ..parse import directives
 from . import images
 from .api import Api, ApiError
@@ -44,7 +44,7 @@ class SnippetRun:
         timeout = s.directives.timeout or self.timeout
         refusal = self.policy.refuse_snippet(manifests, self.api.scope)
         if refusal:
-            return Result(s, Status.SKIPPED, "live", [Finding(s.where(), f"skipped: {refusal}", "info")])
+            return Result(s, Status.SKIPPED, Stage.LIVE, [Finding(s.where(), f"skipped: {refusal}", "info")])
         applied: list[Applied] = []
         for m in manifests:
             try:
@@ -61,13 +61,15 @@ class SnippetRun:
         try:
             expectations = self.waits.expectations(s, applied, state)
         except directives.DirectiveError as e:
-            return Result(s, Status.FAILED, "live", [Finding(s.where(), str(e))], seconds=time.monotonic() - started)
+            return Result(
+                s, Status.FAILED, Stage.LIVE, [Finding(s.where(), str(e))], seconds=time.monotonic() - started
+            )
         checked, notes = [], []
         for exp, a in expectations:
             problem = self.waits.wait(exp, a, timeout)
             if problem:
                 finding = Finding(s.where(a.manifest.line), problem)
-                failed = Result(s, Status.FAILED, "ready", [*warnings, finding], fidelity=self._fidelity(s, notes),
+                failed = Result(s, Status.FAILED, Stage.READY, [*warnings, finding], fidelity=self._fidelity(s, notes),
                                 seconds=time.monotonic() - started)  # fmt: skip
                 failed.standin_images, failed.unavailable_images = standins, unavailable
                 return failed
@@ -85,7 +87,12 @@ class SnippetRun:
             warnings = [*warnings, Finding(s.where(), notes_standin, "info")]
         findings = [*warnings, *(Finding(s.where(), f"partial: {n}", "info") for n in notes)]
         passed = Result(
-            s, Status.PASSED, "live", findings, fidelity=self._fidelity(s, notes), seconds=time.monotonic() - started
+            s,
+            Status.PASSED,
+            Stage.LIVE,
+            findings,
+            fidelity=self._fidelity(s, notes),
+            seconds=time.monotonic() - started,
         )
         passed.reasons, passed.standin_images, passed.unavailable_images = list(notes), standins, unavailable
         return passed
@@ -99,12 +106,12 @@ class SnippetRun:
         try:
             namespaced = self.api.namespaced(m.api_version, m.kind)
         except ApiError as e:
-            raise _Failed("dry-run", f"failed to apply snippet: {m.describe()}: {e}") from None
+            raise _Failed(Stage.DRY_RUN, f"failed to apply snippet: {m.describe()}: {e}") from None
         ns = (meta.get("namespace") or state.namespace) if namespaced else None
         if ns:
             meta["namespace"] = ns
         uid = state.owned_uid(m, ns)
-        for stage, dry in (("dry-run", True), ("apply", False)):
+        for stage, dry in ((Stage.DRY_RUN, True), (Stage.APPLY, False)):
             try:
                 live = self._write(obj, ns, dry, uid, state)
             except ApiError as e:
@@ -150,7 +157,7 @@ class SnippetRun:
         req = _req(s)
         return "partial" if notes or "external" in req or (self.simulated and "kubelet" in req) else "full"
 
-    def _fail(self, s: Snippet, m: Manifest, stage: str, message: str, started: float, fields: list[str]) -> Result:
+    def _fail(self, s: Snippet, m: Manifest, stage: Stage, message: str, started: float, fields: list[str]) -> Result:
         line = m.line
         for f in fields:
             line = m.line_of(tuple(int(x) if x.isdigit() else x for x in re.split(r"\.|\[|\]\.?", f) if x))
@@ -159,7 +166,7 @@ class SnippetRun:
 
 
 class _Failed(Exception):
-    def __init__(self, stage: str, message: str, fields: list[str] | None = None):
+    def __init__(self, stage: Stage, message: str, fields: list[str] | None = None):
         super().__init__(message)
         self.stage, self.message, self.fields = stage, message, fields or []
 

@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..config import include_config, load_settings
-from ..model import InputError
+from ..model import InputError, Stage
 from ..pipeline import Offline
 from . import badges, fences, findings, results, translations, verification
 
@@ -154,7 +154,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
                 found = findings.problems(result)
                 for f in found:
                     (log.warning if f.severity == "error" else log.info)(f"kubedoctest: {f.render()}")
-                if found and result.stage != "collect":
+                if found and result.stage != Stage.COLLECT:
                     attach(result.snippet, findings.render(found, lang))
             self.timings["findings"] += time.perf_counter() - started
         if self.config.badges:

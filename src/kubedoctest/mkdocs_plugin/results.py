@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Snippet
+from ..model import Snippet, Stage
 
 # where a verdict comes from, strongest last
 OFFLINE, SIMULATED, REAL = 1, 2, 3
-LIVE_STAGES = frozenset({"live", "run"})
+LIVE_STAGES = frozenset({Stage.LIVE, Stage.RUN})
 
 
 def snippet_hash(snippet: Snippet) -> str:

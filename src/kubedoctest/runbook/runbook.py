@@ -22,7 +22,7 @@ from pathlib import Path
 from ..live.images import Availability
 from ..live.images import of_step as images_of_step
 from ..live.safety import network
-from ..model import Finding, Result, Snippet, Status
+from ..model import Finding, Result, Snippet, Stage, Status
 from . import quoted_output, steplint
 
 DEFAULT_TIMEOUT = 120.0
@@ -55,11 +55,11 @@ def offline(step: Snippet, opened: frozenset[int] = frozenset()) -> Result:
     `opened`: the local ports earlier steps of its page forward."""
     if step.directives.skip:
         note = f"skipped: {step.directives.reason}"
-        return Result(step, Status.SKIPPED, "collect", [Finding(step.where(), note, "info")])
+        return Result(step, Status.SKIPPED, Stage.COLLECT, [Finding(step.where(), note, "info")])
     problems = lint(step, opened)
     if problems:
-        return Result(step, Status.FAILED, "lint", problems)
-    return Result(step, Status.PASSED, "lint")
+        return Result(step, Status.FAILED, Stage.LINT, problems)
+    return Result(step, Status.PASSED, Stage.LINT)
 
 
 @dataclass
@@ -189,12 +189,12 @@ class PageSteps:
             if problem:  # a page that only quotes stale output goes on: its later steps still tell
                 self.stopped_at = f"failed at {step.id}"
             found = mismatch or Finding(step.where(), problem or "")
-            failed = Result(step, Status.FAILED, "run", [found, info], seconds=outcome.seconds)
+            failed = Result(step, Status.FAILED, Stage.RUN, [found, info], seconds=outcome.seconds)
             failed.standin_images = standins
             return failed
         notes = [info] + ([compared] if compared else [])
         fidelity = "partial" if partial else "full"
-        passed = Result(step, Status.PASSED, "run", notes, fidelity=fidelity, seconds=outcome.seconds)
+        passed = Result(step, Status.PASSED, Stage.RUN, notes, fidelity=fidelity, seconds=outcome.seconds)
         passed.standin_images = standins
         return passed
 
@@ -224,4 +224,4 @@ class PageSteps:
 
 
 def _skipped(step: Snippet, note: str, fidelity: str | None = None) -> Result:
-    return Result(step, Status.SKIPPED, "run", [Finding(step.where(), note, "info")], fidelity=fidelity)
+    return Result(step, Status.SKIPPED, Stage.RUN, [Finding(step.where(), note, "info")], fidelity=fidelity)
