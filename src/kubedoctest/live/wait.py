@@ -12,7 +12,7 @@ from ..parse import directives
 from . import expect, images, pods
 from .api import Api
 from .images import Availability
-from .kinds import kind_of
+from .kubectl_resources import kind_of
 from .state import Applied, PageState
 
 WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}

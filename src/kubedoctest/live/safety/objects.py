@@ -1,7 +1,7 @@
 """What a snippet or a runbook step reaches outside its page's namespace: the cluster-scoped objects
 it creates or changes and the namespaces it names, read from manifests, kubectl command lines (the
-one reader, runbook/shell.py's kubectl_args) and the manifests of here-documents. The rules that decide what of
-it is allowed are in __init__.py.
+one reader, runbook/shell.py's kubectl_args; the resource words are ../kubectl_resources.py) and the
+manifests of here-documents. The rules that decide what of it is allowed are in __init__.py.
 """
 
 from __future__ import annotations
@@ -13,32 +13,8 @@ import yaml
 
 from ...model import Manifest
 from ...runbook import shell
+from ..kubectl_resources import CLUSTER_SCOPED, looked_up
 
-# kubectl's words for cluster-scoped kinds of a stock cluster (names, plurals, short names).
-CLUSTER_SCOPED = {
-    "namespace", "namespaces", "ns", "node", "nodes", "no", "persistentvolume", "persistentvolumes", "pv",
-    "storageclass", "storageclasses", "sc", "clusterrole", "clusterroles", "clusterrolebinding",
-    "clusterrolebindings", "customresourcedefinition", "customresourcedefinitions", "crd", "crds",
-    "priorityclass", "priorityclasses", "pc", "ingressclass", "ingressclasses", "runtimeclass",
-    "runtimeclasses", "csidriver", "csidrivers", "csinode", "csinodes", "volumeattachment", "volumeattachments",
-    "mutatingwebhookconfiguration", "mutatingwebhookconfigurations", "validatingwebhookconfiguration",
-    "validatingwebhookconfigurations", "validatingadmissionpolicy", "validatingadmissionpolicies",
-    "validatingadmissionpolicybinding", "validatingadmissionpolicybindings", "apiservice", "apiservices",
-    "certificatesigningrequest", "certificatesigningrequests", "csr", "flowschema", "flowschemas",
-    "prioritylevelconfiguration", "prioritylevelconfigurations", "deviceclass", "deviceclasses",
-    "ipaddress", "ipaddresses", "servicecidr", "servicecidrs",
-}  # fmt: skip
-_STOCK = {
-    ("v1", "Namespace"): ("namespace", "namespaces", "ns"),
-    ("v1", "Node"): ("node", "nodes", "no"),
-    ("v1", "PersistentVolume"): ("persistentvolume", "persistentvolumes", "pv"),
-    ("storage.k8s.io/v1", "StorageClass"): ("storageclass", "storageclasses", "sc"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole"): ("clusterrole", "clusterroles"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): ("clusterrolebinding", "clusterrolebindings"),
-    ("scheduling.k8s.io/v1", "PriorityClass"): ("priorityclass", "priorityclasses", "pc"),
-    ("networking.k8s.io/v1", "IngressClass"): ("ingressclass", "ingressclasses"),
-}
-KINDS = {word: kind for kind, words in _STOCK.items() for word in words}
 MUTATING = {"create", "apply", "delete", "replace", "patch", "edit", "label", "annotate", "set", "scale",
             "autoscale", "expose", "taint", "cordon", "uncordon", "drain", "certificate", "rollout"}  # fmt: skip
 NODE_VERBS = {"taint", "cordon", "uncordon", "drain"}  # act on nodes without naming the kind
@@ -61,7 +37,7 @@ class Touch:
         """(apiVersion, kind) of the object, when it can be told."""
         if self.api_version:
             return self.api_version, self.resource
-        return KINDS.get(self.resource.split(".")[0].lower())
+        return looked_up(self.resource.split(".")[0])
 
 
 @dataclass
