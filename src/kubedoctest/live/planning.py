@@ -72,10 +72,6 @@ def _shared(m: Manifest, scope: Scope) -> list[tuple[str, str]]:
     return out
 
 
-_STEP_OBJECT = re.compile(r"^\s*kind:\s*(\w+)\s*$(?:\n(?!\s*kind:).*)*?\n\s*name:\s*([\w.-]+)", re.M)
-_STEP_NAMESPACE = re.compile(r"\bkubectl\s+create\s+(?:namespace|ns)\s+([\w.-]+)")
-
-
 # commands whose objects the step does not show: an applied file or kustomization, a Helm chart
 _UNSEEN = re.compile(
     r"\bkubectl\s+(?:apply|create|replace)\s+(?:[^\n|;&]*\s)?(?:(?:-f|--filename)[=\s]+(?!-(?:\s|$))\S|-k\b)"
@@ -112,10 +108,6 @@ def _step_keys(p: Prepared, scope: Scope) -> set[str]:
             keys.add(f"{kind[1]}/{touch.name}")
         else:
             unseen = True
-    for kind, name in _STEP_OBJECT.findall(text):
-        if scope("v1", kind) is False or kind in ("PersistentVolume", "StorageClass", "Namespace", "ClusterRole"):
-            keys.add(f"{kind}/{name}")
-    keys.update(f"Namespace/{n}" for n in _STEP_NAMESPACE.findall(text))
     if unseen:
         keys.add("runbook:" + re.sub(r"^(?:.*/)?docs/[^/]+/", "", page))
     return keys
