@@ -31,6 +31,11 @@ from .api import Api, Cancelled
 from .images import Availability
 from .safety import NO_CONSENT, Consent, Policy
 
+# The default number of pages checked at once (open_session's `jobs`): on simulated nodes a page
+# mostly waits for controllers, so more of them overlap (the docs on kwok: 91 s with 4, 68 s with
+# 12, 66 s with 16 on 2 cores); real containers load the node, and someone's cluster is not ours.
+SIMULATED_JOBS, REAL_JOBS = 12, 4
+
 
 def open_session(
     cluster: str,
@@ -57,11 +62,6 @@ def open_session(
         consent=consent,
         runbook_kubectl=runbook_kubectl,
     )
-
-
-# pages at once: on simulated nodes a page mostly waits for controllers, so more of them overlap
-# (the docs on kwok: 91 s with 4, 68 s with 12, 66 s with 16 on 2 cores); real containers load the node
-SIMULATED_JOBS, REAL_JOBS = 12, 4
 
 
 class LiveSession:
