@@ -68,7 +68,15 @@ def page(tmp_path, host):
     box.close()
 
 
+def need_tool(box: Sandbox, text: str) -> None:
+    """Fail (not skip: the steps' downloaders are a feature these tests prove) when the step's tool is missing."""
+    tool = text.split()[0]
+    if tool in ("curl", "wget") and not (box.bin / tool).exists():
+        pytest.fail(f"{tool} is not on this machine's PATH, so the sandbox has none: install it (CI does, in .ci/run)")
+
+
 def run(box: Sandbox, text: str, python: bool = False) -> runbook.StepOutcome:
+    need_tool(box, text)
     env = dict(box.env)
     if python:  # an interpreter the lint was told to allow
         env["PATH"] += ":" + str(Path(sys.executable).parent)
@@ -98,8 +106,7 @@ def test_a_step_cannot_reach_a_port_of_this_machine_its_page_did_not_open_even_w
     page, host, text
 ):
     text = text.format(port=host[1])
-    if text.startswith("wget") and not (page.bin / "wget").exists():
-        pytest.skip("no wget on this machine")
+    need_tool(page, text)
     allowed = step(text, allow=frozenset({"network", "indirect"}), reason="the test says so")
     assert runbook.offline(allowed).status == Status.PASSED  # the lint lets it through
     result = runbook.PageSteps(page.env, page.work, page.bash, False, "t", lambda s: None, launcher=page.launcher).run(
