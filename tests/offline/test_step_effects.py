@@ -1,6 +1,6 @@
 """What a runbook step reaches outside its namespace, as the safety module reads it (through the one
-kubectl argument reader of shell.py): the cluster-scoped objects it changes, the namespaces it
-names. The rules that decide are specified in test_safety.py."""
+kubectl argument reader, runbook/kubectl_command.py): the cluster-scoped objects it changes, the
+namespaces it names. The rules that decide are specified in test_safety.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kubedoctest.live.safety import Consent, Policy, step_effects
-from kubedoctest.runbook import shell
+from kubedoctest.runbook import kubectl_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,5 +94,5 @@ def test_the_debug_pending_runbook_step_that_creates_a_volume_is_recognised():
     ],
 )  # fmt: skip
 def test_one_reader_gives_kubectl_and_helm_arguments_to_the_lint_and_the_policy(words, positional, flags, namespaces):
-    args = shell.kubectl_args(words.split())
+    args = kubectl_command.kubectl_args(words.split())
     assert (args.positional, args.flags, args.namespaces) == (positional, flags, namespaces)

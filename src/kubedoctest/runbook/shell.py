@@ -4,7 +4,8 @@ Tokenized with shlex (punctuation_chars, so `|`, `&&`, `;`, `(`, `)`, redirectio
 operators), after taking out here-document bodies (kept, attached to their command) and command
 substitutions `$(...)` / backquotes (parsed as commands of their own). Shell keywords and control
 flow are looked through; assignments before a command are kept apart. Quoted words keep their
-quotes until the end, so a quoted `|` is a word, not a pipe.
+quotes until the end, so a quoted `|` is a word, not a pipe. kubectl_command.py reads a kubectl
+command's words.
 """
 
 from __future__ import annotations
@@ -243,50 +244,3 @@ def parse(text: str, line_offset: int = 0) -> list[Command]:
     for inner, line in subs:
         commands.extend(parse(inner, line + line_offset))
     return commands
-
-
-# kubectl's and helm's flags that take a value as the next word (so that word is not a resource)
-VALUE_FLAGS = {
-    "-f", "--filename", "-o", "--output", "-l", "--selector", "--field-selector", "-c", "--container", "--image",
-    "--type", "--timeout", "--for", "-p", "--patch", "--from-literal", "--from-file", "-n", "--namespace",
-    "--context", "--kubeconfig", "--kube-context", "-s", "--server", "--token", "--as", "--as-group", "--as-uid",
-    "--cluster", "--user", "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name",
-    "--username", "--password", "--kube-apiserver", "--kube-token", "--kube-as-user", "--kube-as-group",
-    "--kube-ca-file", "--kube-tls-server-name",
-}  # fmt: skip
-
-
-@dataclass
-class KubectlArgs:
-    """A kubectl (or helm) command line as the cluster sees it, up to `--` (what follows runs in a
-    container): its positional words (verb, resources, names), the flags it gives (`-nfoo` and
-    `--namespace=foo` both as `-n`/`--namespace`), and the namespaces it names (`*` for all)."""
-
-    positional: list[str]
-    flags: list[str]
-    namespaces: list[str]
-
-
-def kubectl_args(words: list[str]) -> KubectlArgs:
-    """The one reader of kubectl's arguments: the runbook lint and the safety policy both ask it."""
-    args = words[1 : words.index("--")] if "--" in words else words[1:]
-    out = KubectlArgs([], [], [])
-    i = 0
-    while i < len(args):
-        w = args[i]
-        flag, eq, value = w.partition("=")
-        if w.startswith("-n") and not w.startswith("--") and len(w) > 2 and not eq:
-            flag, value, eq = "-n", w[2:], "="  # -nkube-system
-        if not w.startswith("-") or w == "-":
-            out.positional.append(w)
-        else:
-            out.flags.append(flag)
-            if flag in VALUE_FLAGS and not eq:
-                value = args[i + 1] if i + 1 < len(args) else ""
-                i += 1
-            if flag in ("-n", "--namespace"):
-                out.namespaces.append(value)
-            elif flag in ("-A", "--all-namespaces") and value.lower() not in ("false", "0"):
-                out.namespaces.append("*")
-        i += 1
-    return out

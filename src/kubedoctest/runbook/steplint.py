@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Finding, Snippet
-from . import shell
+from . import kubectl_command, shell
 from .step_rules import RULES
 
 TEXT_TOOLS = {
@@ -109,7 +109,7 @@ def forwarded_ports(text: str) -> set[int]:
         return set()
     ports: set[int] = set()
     for c in commands:
-        words = shell.kubectl_args(c.words).positional if c.name == "kubectl" else []
+        words = kubectl_command.kubectl_args(c.words).positional if c.name == "kubectl" else []
         if words[:1] == ["port-forward"]:
             for w in words[2:]:
                 m = re.match(r"^(\d+)(?::\d+)?$", w)
@@ -170,7 +170,7 @@ def _downloaded(c: shell.Command) -> bool:
 
 def _cluster_tool(c: shell.Command, shown: str) -> list[Problem]:
     out = []
-    args = shell.kubectl_args(c.words)  # the one reader the safety policy uses too
+    args = kubectl_command.kubectl_args(c.words)  # the one reader the safety policy uses too
     for flag in args.flags:
         if flag in CONTEXT_FLAGS:
             out.append(Problem(c.line, "context", f"{shown!r} uses {flag}"))

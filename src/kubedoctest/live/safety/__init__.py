@@ -62,7 +62,7 @@ RULES = (
          "`--allow-cluster-scoped` too: without it such snippets are skipped with the reason"),
     Rule("step-namespace", "a step may not name another namespace",
          "`-n`, `--namespace`, `-A`, or `metadata.namespace` in a here-document, read by the one "
-         "kubectl argument reader the lint uses too (`runbook/shell.py`); the lint's `allow=` does "
+         "kubectl argument reader the lint uses too (`runbook/kubectl_command.py`); the lint's `allow=` does "
          "not lift it"),
     Rule("step-cluster-scoped", "a step that changes a cluster-scoped object needs the cluster-scoped consent",
          "a step that would create a PersistentVolume or label a node is not run without "

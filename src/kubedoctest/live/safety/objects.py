@@ -1,6 +1,6 @@
 """What a snippet or a runbook step reaches outside its page's namespace: the cluster-scoped objects
 it creates or changes and the namespaces it names, read from manifests, kubectl command lines (the
-one reader, runbook/shell.py's kubectl_args; the resource words are ../kubectl_resources.py) and the
+one reader, runbook/kubectl_command.py; the resource words are ../kubectl_resources.py) and the
 manifests of here-documents. The rules that decide what of it is allowed are in __init__.py.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ...model import Manifest
-from ...runbook import shell
+from ...runbook import kubectl_command, shell
 from ..kubectl_resources import CLUSTER_SCOPED, looked_up
 
 MUTATING = {"create", "apply", "delete", "replace", "patch", "edit", "label", "annotate", "set", "scale",
@@ -57,7 +57,7 @@ def step_effects(text: str, scope: Callable[[str, str], bool | None]) -> StepEff
     for c in commands:
         if c.name != "kubectl":
             continue
-        args = shell.kubectl_args(c.words)
+        args = kubectl_command.kubectl_args(c.words)
         positional = args.positional
         effects.namespaces += args.namespaces
         verb = positional[0] if positional else ""
