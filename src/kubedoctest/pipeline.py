@@ -1,14 +1,14 @@
-"""The one pipeline of the three front-ends: `check(settings) -> Report`, the `Pipeline` under it,
-and `Offline`, its offline tier on snippets collected elsewhere.
+"""The one pipeline of the three front-ends: `check(settings) -> Report` and the `Pipeline` under it
+(its cluster side is cluster_run.py; offline_tier.py runs its offline tier on snippets collected
+elsewhere).
 
 The CLI runs `check` once; the pytest plugin keeps a `Pipeline` per process and asks it for the
 results of the pages its items belong to; the MkDocs plugin, which collects the pages MkDocs builds
-itself, runs `Offline.results` on them with the same settings (`Offline.from_settings`). No pytest here.
+itself, runs `offline_tier.Offline.results` on them with the same settings. No pytest here.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -18,10 +18,10 @@ from typing import Any
 
 from . import baseline, changed, runner
 from . import report as report_files
+from .cluster_run import ClusterRun
 from .collect.collect import pages
-from .collect.errors import CollectError
 from .config import Settings
-from .model import InputError, Manifest, Prepared, Result, Snippet, Status
+from .model import InputError, Prepared, Result, Status
 from .static import crd_files
 
 
@@ -73,10 +73,8 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             raise InputError(f"shard {k}/{n} has no pages: there are {len(set(page_list))}; use fewer shards")
         self.crds, self.crd_problems = crd_files.load(settings.crds)
         self.known = baseline.read(settings.baseline) if settings.baseline is not None else None
-        self.cluster_crds = 0  # CRDs the live cluster served (counted in the header)
+        self.cluster = ClusterRun(settings, log)
         self._offline: runner.Offline | None = None
-        self._session: Any = None
-        self._opened = False
 
     # -- what there is ------------------------------------------------------------------------
 
@@ -108,40 +106,13 @@ class Pipeline(AbstractContextManager["Pipeline"]):
         self.close()
 
     def close(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            session.__exit__(None, None, None)
-
-    def _live(self) -> Any:
-        """The live session, opened on first use (None with cluster none)."""
-        if self.settings.cluster == "none":
-            return None
-        if not self._opened:
-            self._opened = True
-            from .live import session
-
-            s = self.settings
-            live = session.open_session(
-                s.cluster,
-                kubeconfig=s.kubeconfig,
-                context=s.context,
-                consent=s.consent,
-                timeout=s.timeout,
-                jobs=s.jobs,
-                log=self.log,
-                runbook_kubectl=s.runbook_kubectl,
-            )
-            live.__enter__()
-            self._session = live
-        if self._session is None:
-            raise InputError("the cluster could not be started (see the first error)")
-        return self._session
+        self.cluster.close()
 
     def run(self, select: Callable[[str], bool] | None = None) -> list[Result]:
         """Results of the selected snippet ids of the shard (all of the shard by default)."""
-        live = self._live()
+        live = self.cluster.open()
         if self._offline is None:
-            crds = [*self.crds, *self._cluster_crds(live)]
+            crds = [*self.crds, *self.cluster.crds()]
             self._offline = runner.Offline(self.snippets, self.errors, self.versions, self.settings.fragments, crds)
         in_shard = {i for i, _, _ in self.ids()}
         prepared = self._offline.prepare(lambda i: i in in_shard and (select is None or select(i)))
@@ -151,48 +122,21 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             baseline.apply(self.known, done)
         return done
 
-    def _cluster_crds(self, live: Any) -> list[Manifest]:
-        """On a live run the cluster's own CRDs count too: its custom resources are checked offline
-        against them (an existing cluster's operators, kind's local-path provisioner)."""
-        api = getattr(live, "api", None)
-        if api is None:
-            return []
-        try:
-            items = api.list("apiextensions.k8s.io/v1", "CustomResourceDefinition", None).get("items", [])
-        except Exception as e:  # a cluster that does not let us list them: said, not fatal
-            self.log(
-                f"kubedoctest: warning: the cluster's CRDs could not be listed ({e}); custom resources without a CRD in the docs are not checked"
-            )
-            return []
-        found = [Manifest(_as_sent(item)) for item in items if isinstance(item, dict)]
-        self.cluster_crds = len(found)
-        return found
-
     def run_block(self) -> dict[str, Any]:
         """The `run` block of the results file (README, "JSON")."""
-        provider = getattr(self._session, "provider", None)
-        version = str(getattr(provider, "version", "") or "").lstrip("v") or None if provider else None
-        return {
-            "provider": getattr(provider, "name", None) or ("none" if provider is None else "existing"),
-            "kubernetes": version,
-            "simulated": bool(getattr(provider, "simulated", False)),
-            "k8s_versions": list(self.versions),
-            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "cluster": provider.describe() if provider is not None else "none",
-            "kubectl": getattr(self._session, "runbook_kubectl_version", None) or None,
-            "notes": provider.notes if provider is not None else [],
-        }
+        return self.cluster.run_block(self.versions)
 
     def header(self) -> str:
         text = f"kubedoctest: Kubernetes {', '.join(self.versions)}; cluster {self.settings.cluster}"
-        if self._session is not None:
-            text += f" ({self._session.describe()})"
-        if self._session is not None and self.settings.runbook_kubectl != "cluster":
-            text += f"; runbook steps with kubectl {self._session.runbook_kubectl_version}"
+        session = self.cluster.session
+        if session is not None:
+            text += f" ({session.describe()})"
+        if session is not None and self.settings.runbook_kubectl != "cluster":
+            text += f"; runbook steps with kubectl {session.runbook_kubectl_version}"
         if self.settings.crds:
             text += f"; {len(self.crds)} CRDs from {', '.join(str(p) for p in self.settings.crds)}"
-        if self.cluster_crds:
-            text += f"; {self.cluster_crds} CRDs of the cluster"
+        if self.cluster.crd_count:
+            text += f"; {self.cluster.crd_count} CRDs of the cluster"
         if self.settings.fragments != "check":
             text += f"; fragments = {self.settings.fragments}"
         if self.known is not None:
@@ -207,50 +151,10 @@ class Pipeline(AbstractContextManager["Pipeline"]):
             text += f"\nkubedoctest: nothing changed since {self.settings.changed}: no page to check"
         for problem in self.crd_problems:
             text += f"\nkubedoctest: warning: CRD file {problem}"
-        if self._session is not None:
-            for note in self._session.provider.notes:
+        if session is not None:
+            for note in session.provider.notes:
                 text += f"\nkubedoctest: {note}"
         return text
-
-
-class Offline:
-    """The offline tier of the pipeline (parse, schemas, formats, the runbook lint, fragments as the
-    settings say, CRDs of the settings and of the snippets themselves) on snippets collected
-    elsewhere: the MkDocs plugin's pages. The results are those of the offline tier, before a
-    cluster (a runbook step that passed the lint is `passed`, with its warnings)."""
-
-    def __init__(self, versions: list[str], fragments: str = "check", crds: list[Manifest] | None = None):
-        self.versions, self.fragments, self.crds = versions, fragments, list(crds or [])
-        self.problems: list[str] = []
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Offline:
-        """The versions, fragments and CRDs of settings read as the CLI and pytest read them
-        (config.load_settings); an InputError for a bad one."""
-        try:
-            versions = runner.resolve_versions(settings.k8s_versions)
-        except ValueError as e:
-            raise InputError(str(e)) from None
-        crds, problems = crd_files.load(settings.crds)
-        offline = cls(versions, settings.fragments, crds)
-        offline.problems = [f"CRD file {p}" for p in problems]
-        return offline
-
-    def signature(self) -> tuple[Any, ...]:
-        """What the results depend on besides a snippet: for a cache."""
-        return (tuple(self.versions), self.fragments, tuple(repr(m.obj) for m in self.crds))
-
-    def results(self, snippets: list[Snippet], errors: list[CollectError]) -> list[Result]:
-        """Collect errors first (all errors of one page line make one failed result), then the snippets."""
-        tier = runner.Offline(snippets, errors, self.versions, self.fragments, self.crds)
-        return [p.result for p in tier.prepare()]
-
-
-def _as_sent(item: dict[str, Any]) -> dict[str, Any]:
-    """A CRD as the API returns it through the dynamic client, with the field names it is written with."""
-    item.setdefault("apiVersion", "apiextensions.k8s.io/v1")
-    item.setdefault("kind", "CustomResourceDefinition")
-    return item
 
 
 def _complete(p: Prepared, r: Result) -> Result:

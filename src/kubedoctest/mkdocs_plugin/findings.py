@@ -1,4 +1,4 @@
-"""Findings while writing: the pipeline's offline tier (pipeline.Offline: parse, schemas, runbook
+"""Findings while writing: the pipeline's offline tier (offline_tier.Offline: parse, schemas, runbook
 lint, with the settings of `[tool.kubedoctest]`) on the pages MkDocs builds.
 
 Results are cached per snippet by content hash, directives and versions for the life of the
@@ -14,7 +14,7 @@ from html import escape
 from .. import runner
 from ..collect.collect import CollectError
 from ..model import Finding, Result, Snippet, Status
-from ..pipeline import Offline
+from ..offline_tier import Offline
 from .results import snippet_hash
 
 _CACHE: dict[tuple, tuple[Snippet, Result]] = {}

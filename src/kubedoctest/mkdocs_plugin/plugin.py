@@ -26,7 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from ..config import include_config, load_settings
 from ..model import InputError, Stage
-from ..pipeline import Offline
+from ..offline_tier import Offline
 from . import badges, fences, findings, results, translations, verification
 
 log = logging.getLogger("mkdocs.plugins.kubedoctest")
