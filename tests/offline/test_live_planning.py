@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kubedoctest.live import planning
-from kubedoctest.model import Manifest, Origin, Prepared, Result, Snippet, Status
+from kubedoctest.model import Manifest, Origin, Prepared, Result, Snippet, Stage, Status
 
 CLUSTER_SCOPED = {"PersistentVolume", "StorageClass", "Namespace", "ClusterRole"}
 
@@ -21,7 +21,7 @@ def item(
 ) -> Prepared:
     s = Snippet(page, line, language, text, [Origin(line + 1)])
     manifests = [Manifest(o) for o in objs]
-    return Prepared(s, manifests, Result(s, status, "static"))
+    return Prepared(s, manifests, Result(s, status, Stage.STATIC))
 
 
 def obj(kind: str, name: str = "a", **extra) -> dict:
@@ -120,7 +120,7 @@ def test_runbook_pages_conflict_with_pages_creating_the_same_names_and_otherwise
 
     def run(page: str, text: str) -> Prepared:
         s = Snippet(page, 3, "bash", text, [Origin(4)])
-        return Prepared(s, [], Result(s, Status.PASSED, "lint"))
+        return Prepared(s, [], Result(s, Status.PASSED, Stage.LINT))
 
     prepared = [
         run("docs/zh/runbooks/debug.md", step),
@@ -152,7 +152,7 @@ def test_runbook_pages_conflict_with_pages_creating_the_same_names_and_otherwise
 def test_a_runbook_in_two_languages_runs_in_parallel_unless_a_step_may_change_what_it_does_not_show(step, chained):
     def run(page: str) -> Prepared:
         s = Snippet(page, 3, "bash", step, [Origin(4)])
-        return Prepared(s, [], Result(s, Status.PASSED, "lint"))
+        return Prepared(s, [], Result(s, Status.PASSED, Stage.LINT))
 
     plan = planning.plan([run("docs/zh/runbooks/r.md"), run("docs/en/runbooks/r.md")], "abc123", scope)
     twins = [["docs/zh/runbooks/r.md", "docs/en/runbooks/r.md"]]

@@ -6,10 +6,10 @@ import hashlib
 import json
 
 from kubedoctest import report
-from kubedoctest.model import Finding, Origin, Result, Snippet, Status
+from kubedoctest.model import Finding, Origin, Result, Snippet, Stage, Status
 
 
-def result(page, line, status, stage="static", findings=(), fidelity=None):
+def result(page, line, status, stage=Stage.STATIC, findings=(), fidelity=None):
     s = Snippet(page, line, "yaml", "a: 1", [Origin(line + 1)])
     return Result(s, status, stage, list(findings), fidelity=fidelity)
 
@@ -26,7 +26,7 @@ RESULTS = [
         "docs/b.md",
         5,
         Status.SKIPPED,
-        "collect",
+        Stage.COLLECT,
         [Finding("docs/b.md:5", "skipped: a fragment", "info")],
     ),
     result(

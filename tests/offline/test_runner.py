@@ -6,7 +6,7 @@ import pytest
 
 from kubedoctest import runner
 from kubedoctest.config import Settings
-from kubedoctest.model import Status
+from kubedoctest.model import Stage, Status
 from kubedoctest.pipeline import Pipeline, check
 from kubedoctest.static import schema
 
@@ -30,7 +30,7 @@ def test_a_skipped_snippet_is_not_parsed_and_reports_its_reason():
     results = run_offline(GOOD, "directives.md")
     skipped = [r for r in results.values() if r.status == Status.SKIPPED]
     assert [(r.stage, r.findings[0].message) for r in skipped] == [
-        ("collect", "skipped: a fragment of a container spec, not a whole object")
+        (Stage.COLLECT, "skipped: a fragment of a container spec, not a whole object")
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubedoctest.model import Origin, Snippet, Status
+from kubedoctest.model import Origin, Snippet, Stage, Status
 from kubedoctest.parse.parse import parse
 from kubedoctest.static.static import StaticChecker, dotted
 
@@ -37,7 +37,7 @@ def bad_line(page, needle, occurrence=1):
 
 def test_an_unknown_field_is_reported_at_its_own_line_with_a_did_you_mean(bad):
     r = only(bad, "unknown-field.md")
-    assert (r.status, r.stage) == (Status.FAILED, "static")
+    assert (r.status, r.stage) == (Status.FAILED, Stage.STATIC)
     assert messages(r) == [
         f"{bad_line('unknown-field.md', 'imagePullPolicey')}: unknown field "
         "'spec.containers[0].imagePullPolicey' (Kubernetes 1.31, 1.35); "
@@ -110,7 +110,7 @@ def test_without_the_k8s_range_the_removed_api_fails_on_the_newer_version():
 
 def test_a_k8s_range_that_excludes_every_version_skips_the_snippet(good):
     r = page_results(good, "static.md")[2]
-    assert (r.status, r.stage) == (Status.SKIPPED, "static")
+    assert (r.status, r.stage) == (Status.SKIPPED, Stage.STATIC)
     assert "k8s='>=1.99' excludes every checked version (1.31, 1.35)" in r.findings[0].message
 
 
@@ -136,7 +136,7 @@ def test_a_custom_resource_that_breaks_its_crd_fails_at_the_lines_of_the_fields(
 
 def test_a_custom_resource_without_its_crd_is_skipped_with_the_reason(good):
     r = only(good, "unknown-crd.md")
-    assert (r.status, r.stage) == (Status.SKIPPED, "static")
+    assert (r.status, r.stage) == (Status.SKIPPED, Stage.STATIC)
     assert [f.message for f in r.findings] == [
         "not checked: Certificate/example: custom resource cert-manager.io/v1 Certificate: "
         "no CustomResourceDefinition for it (give one with --crd); only its metadata checked"
@@ -168,7 +168,7 @@ def test_yaml_that_is_not_kubernetes_is_skipped_as_not_a_manifest(good):
     not_manifests = page_results(good, "parse.md")[4:6]
     assert len(not_manifests) == 2
     for r in not_manifests:
-        assert (r.status, r.stage) == (Status.SKIPPED, "parse")
+        assert (r.status, r.stage) == (Status.SKIPPED, Stage.PARSE)
         assert r.findings[0].message == "not a Kubernetes manifest"
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from kubedoctest.live.safety import network
 from kubedoctest.live.safety.sandbox import Sandbox
-from kubedoctest.model import Origin, Snippet, Status
+from kubedoctest.model import Origin, Snippet, Stage, Status
 from kubedoctest.parse.directives import Directives
 from kubedoctest.runbook import runbook
 
@@ -226,7 +226,7 @@ def test_a_page_whose_namespaces_cannot_be_made_fails_each_step_with_the_reason(
         "users": [{"name": "u", "user": {"token": "x"}}],
     }))  # fmt: skip
     ctx = pages.Context(_FakeApi(), Policy(owned=True), "abc", True, 5, tmp_path, _sandbox_config, None, None, "v0")
-    items = [Prepared(step(f"echo {i}"), [], Result(step(f"echo {i}"), Status.PASSED, "lint")) for i in range(2)]
+    items = [Prepared(step(f"echo {i}"), [], Result(step(f"echo {i}"), Status.PASSED, Stage.LINT)) for i in range(2)]
     out = pages.run_page(ctx, PagePlan(0, "docs/en/runbooks/p.md", items, False, "kdt-abc-0-p"))
     assert [r.status for _, r in out] == [Status.FAILED, Status.FAILED]
     assert all("runbook steps cannot run here" in r.messages[0] and "unshare" in r.messages[0] for _, r in out)
