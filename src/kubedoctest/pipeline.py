@@ -2,8 +2,9 @@
 and `Offline`, its offline tier on snippets collected elsewhere.
 
 The CLI runs `check` once; the pytest plugin keeps a `Pipeline` per process and asks it for the
-results of the pages its items belong to; the MkDocs plugin, which collects the pages MkDocs builds
-itself, runs `Offline.results` on them with the same settings (`Offline.from_settings`). No pytest here.
+results of the pages its items belong to; the MkDocs plugin collects the pages MkDocs builds with the
+same collection (collect.checked_page) and runs `Offline.results` on them with the same settings
+(`Offline.from_settings`). No pytest here.
 """
 
 from __future__ import annotations

@@ -24,10 +24,12 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..collect import memo
+from ..collect.collect import page_lines, project_root
 from ..config import include_config, load_settings
 from ..model import InputError
 from ..pipeline import Offline
-from . import badges, fences, findings, results, translations, verification
+from . import badges, findings, markers, results, translations, verification
 
 log = logging.getLogger("mkdocs.plugins.kubedoctest")
 
@@ -45,7 +47,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._stale: dict[str, dict[str, translations.Stale]] = {}
-        self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
+        self._pages: dict[str, tuple[list[str], memo.PageSnippets]] = {}
         self.timings: dict[str, float] = {"pages": 0.0, "findings": 0.0, "badges": 0.0, "translations": 0.0}
         self.checked_now = 0
 
@@ -80,19 +82,24 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         checked against the CustomResourceDefinitions of every page, as in a test run)."""
         self.timings = dict.fromkeys(self.timings, 0.0)
         self.checked_now = 0
-        self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
+        self._pages: dict[str, tuple[list[str], memo.PageSnippets]] = {}
         started = time.perf_counter()
         everything = []
-        signature = fences.include_signature(self.include)
+        signature = memo.include_signature(self.include)
         for file in files.documentation_pages():
             src = file.abs_src_path
             if not src:
                 continue
-            try:
-                source = Path(src).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-            except (OSError, UnicodeDecodeError):
+            display = os.path.relpath(src, self.root)
+            try:  # read and collected as the CLI and pytest read and collect a page
+                source, problems = page_lines(display, Path(src), project_root(Path(src)))
+            except InputError:
                 continue  # MkDocs reports it when it reads the page
-            found = fences.collect(os.path.relpath(src, self.root), source, self.include, signature)
+            if source is None:
+                found = memo.PageSnippets(display, [], problems)
+                source = []
+            else:
+                found = memo.collect(display, source, self.include, signature)
             self._pages[src] = (source, found)
             everything.extend(found.snippets)
         if self.config.findings and self.tier is not None:
@@ -139,7 +146,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         places: dict[int, tuple[str, list[int]]] = {}
 
         def attach(snippet, block: str) -> None:
-            where = fences.before_fence(snippet, source) if placeable else None
+            where = markers.before_fence(snippet, source) if placeable else None
             if where is None or where[0] < offset:
                 return
             n = len(html)
@@ -164,7 +171,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
                 if entry is not None:
                     attach(s, badges.render(entry, lang))
             self.timings["badges"] += time.perf_counter() - started
-        lines = fences.insert_markers(lines, places)
+        lines = markers.insert_markers(lines, places)
         page.meta.setdefault("kdt_blocks", {}).update(html)
         text = "\n".join(lines)
         if verification.MARKER in text:
@@ -183,7 +190,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         blocks = page.meta.get("kdt_blocks") or {}
         if not blocks:
             return html
-        return fences.RE_MARKER_HTML.sub(lambda m: blocks.get(int(m.group(1)), ""), html)
+        return markers.RE_MARKER_HTML.sub(lambda m: blocks.get(int(m.group(1)), ""), html)
 
     # -- translations ----------------------------------------------------------------------
 
