@@ -15,10 +15,12 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -26,7 +28,7 @@ from mkdocs.utils import get_relative_url
 
 from ..collect import memo
 from ..collect.collect import page_lines, project_root
-from ..config import include_config, load_settings
+from ..config import PLUGIN_CHECKS, check_plugin_options, include_config, load_settings
 from ..model import InputError
 from ..pipeline import Offline
 from . import badges, findings, markers, results, translations, verification
@@ -34,13 +36,22 @@ from . import badges, findings, markers, results, translations, verification
 log = logging.getLogger("mkdocs.plugins.kubedoctest")
 
 
+class Unchecked(c.BaseConfigOption):
+    """Any value: the plugin checks it in on_config with the harness's own checks and words
+    (config.check_plugin_options), not with MkDocs's type errors."""
+
+    def __init__(self, default: Any = None) -> None:
+        super().__init__()
+        self.default = default
+
+
 class KubedoctestConfig(Config):
-    results = c.Type((str, list), default=".kubedoctest/results/*.json")
-    findings = c.Type(bool, default=True)
-    badges = c.Type(bool, default=True)
-    translations = c.Type(bool, default=True)
-    source_language = c.Type(str, default="zh")
-    k8s_versions = c.Type(list, default=[])
+    results = Unchecked(".kubedoctest/results/*.json")
+    findings = Unchecked(True)
+    badges = Unchecked(True)
+    translations = Unchecked(True)
+    source_language = Unchecked("zh")
+    k8s_versions = Unchecked(None)  # None: [tool.kubedoctest] k8s-versions, else the default versions
 
 
 class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
@@ -55,21 +66,24 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.docs_dir = Path(config.docs_dir).resolve()
         try:
+            options = check_plugin_options({name: self.config[name] for name in PLUGIN_CHECKS})
+        except InputError as e:  # a bad option fails the build: never a build that checks nothing
+            raise PluginError(f"kubedoctest: {e}") from None
+        for name, value in options.items():
+            self.config[name] = value
+        try:
             self.include = include_config(Path(config.config_file_path), display_root=self.root)
         except InputError as e:
             log.warning(f"kubedoctest: {e}")
             self.include = include_config(None, display_root=self.root)
         try:  # the settings as the CLI and pytest read them; k8s_versions here wins over [tool.kubedoctest]
-            settings = load_settings(self.root, {"k8s_versions": list(self.config.k8s_versions)})
-            self.tier: Offline | None = Offline.from_settings(settings)
+            settings = load_settings(self.root, {"k8s_versions": options["k8s_versions"]})
+            self.tier: Offline | None = Offline.from_settings(settings) if self.config.findings else None
         except InputError as e:
-            log.warning(f"kubedoctest: {e}")
-            self.tier = None
+            raise PluginError(f"kubedoctest: {e}") from None
         for problem in self.tier.problems if self.tier is not None else []:
             log.warning(f"kubedoctest: warning: {problem}")
-        patterns = self.config.results
-        patterns = [patterns] if isinstance(patterns, str) else list(patterns)
-        patterns = [p for p in patterns if p]
+        patterns = [p for p in options["results"] if p]
         self.results = results.load(results.expand(patterns, self.root))
         for problem in self.results.problems:
             log.warning(f"kubedoctest: {problem}")
