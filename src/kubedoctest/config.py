@@ -187,6 +187,8 @@ def _flag(key: str, value: Any) -> bool:
 
 
 def _globs(key: str, value: Any) -> list[str]:
+    if value is None:  # `!ENV [KUBEDOCTEST_RESULTS, ...]` with the variable set but empty
+        return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -203,14 +205,18 @@ def _language(key: str, value: Any) -> str:
 
 
 # The MkDocs plugin's options (mkdocs.yml), checked with the same functions and words as the
-# settings: its k8s_versions is the setting's. None: not given (the plugin's defaults apply).
+# settings: its k8s_versions is the setting's (None: not given, [tool.kubedoctest] or the default
+# versions apply); results None (an empty KUBEDOCTEST_RESULTS) names no file.
 PLUGIN_CHECKS = {"k8s_versions": _versions, "results": _globs, "source_language": _language}
 PLUGIN_CHECKS |= {"findings": _flag, "badges": _flag, "translations": _flag}
 
 
 def check_plugin_options(values: dict[str, Any]) -> dict[str, Any]:
     """The MkDocs plugin's options, each checked (an InputError naming the option for a bad one)."""
-    return {key: value if value is None else PLUGIN_CHECKS[key](key, value) for key, value in values.items()}
+    return {
+        key: None if key == "k8s_versions" and value is None else PLUGIN_CHECKS[key](key, value)
+        for key, value in values.items()
+    }
 
 
 def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:

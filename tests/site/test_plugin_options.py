@@ -43,6 +43,7 @@ def error_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
         ("findings: 'no'", "kubedoctest: findings must be true or false: got 'no'"),
         ("results: 5", "kubedoctest: results must be a path or glob, or a list of them"),
         ("source_language: 3", "kubedoctest: source_language must be a language code"),
+        ("badges:", "kubedoctest: badges must be true or false: got None"),
     ],
 )
 def test_a_bad_option_fails_the_build_with_one_line_saying_what_and_how_to_fix_it(tmp_path, option, message):
@@ -70,3 +71,10 @@ def test_the_plugin_and_the_cli_say_the_same_words_for_the_same_bad_version(tmp_
     cli_error = capsys.readouterr().err.strip()
     assert cli_error.startswith("kubedoctest: --k8s-version: ")
     assert error_lines(proc) == [cli_error.replace("--k8s-version", "k8s_versions")]
+
+
+def test_an_empty_results_variable_names_no_results_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBEDOCTEST_RESULTS", "")
+    proc = build(tmp_path, '      results: !ENV [KUBEDOCTEST_RESULTS, "results/*.json"]\n')
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and not error_lines(proc)
