@@ -5,8 +5,14 @@ stale-translation notice. The work is done by the modules beside this one; this 
       - kubedoctest:
           results: .kubedoctest/results/*.json   # paths or globs, one or a list
           findings: true        # run the offline tier on every page (warnings fail --strict)
+          badges: true          # a verified-by badge above each snippet a run passed
           translations: true    # the notice on translated pages behind their source
           source_language: zh
+          k8s_versions: ["1.36"]  # optional: wins over [tool.kubedoctest] k8s-versions
+
+The pages' snippets are the core's collection (collect.checked_page), the CLI's and pytest's; the
+options are checked with the settings' checks (config.check_plugin_options), and a bad one fails
+the build with one line in the CLI's words.
 """
 
 from __future__ import annotations
@@ -107,8 +113,9 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
             display = os.path.relpath(src, self.root)
             try:  # read and collected as the CLI and pytest read and collect a page
                 source, problems = page_lines(display, Path(src), project_root(Path(src)))
-            except InputError:
-                continue  # MkDocs reports it when it reads the page
+            except InputError as e:  # the CLI stops on it; the build warns (--strict fails)
+                log.warning(f"kubedoctest: {e}")
+                continue
             if source is None:
                 found = memo.PageSnippets(display, [], problems)
                 source = []
