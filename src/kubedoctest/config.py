@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -15,6 +16,7 @@ from .collect.reading import read_bounded
 from .live.safety import Consent
 from .model import InputError
 from .options import CLUSTERS, DEFAULT_CLUSTER, FILE_KEYS, OPTIONS
+from .static import schema
 
 
 def find_upwards(start: Path, name: str) -> Path | None:
@@ -76,16 +78,36 @@ def _paths(key: str, value: Any) -> list[str]:
     return list(value)
 
 
+RE_VERSION = re.compile(r"v?\d+\.\d+(?:\.\d+)?")
+
+
 def _versions(key: str, value: Any) -> list[str]:
+    """Kubernetes minor versions ("1.36"; "v1.36" and "1.36.2" name the same) with offline
+    schemas: the one check of the CLI, pytest, [tool.kubedoctest] and the MkDocs plugin."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         bad = next((v for v in value if not isinstance(v, str)), value) if isinstance(value, list) else value
         raise InputError(
             f'{key} must be a list of strings, e.g. ["1.36", "1.37"]: got {bad!r}'
-            + (" (TOML reads 1.30 as the number 1.3)" if isinstance(bad, float) else "")
+            + (
+                " (an unquoted version is read as a number, 1.30 as 1.3: quote each version)"
+                if isinstance(bad, float)
+                else ""
+            )
         )
-    return list(value)
+    if not value:
+        raise InputError(f'{key}: [] names no version; give one like "1.36", or leave {key} out for the default ones')
+    available = schema.available_versions()
+    for v in value:
+        if not RE_VERSION.fullmatch(v.strip()):
+            raise InputError(f'{key}: {v!r} is not a Kubernetes minor version like "1.36"')
+        if ".".join(v.strip().removeprefix("v").split(".")[:2]) not in available:
+            raise InputError(
+                f"{key}: {v!r} has no offline schema; use one of {', '.join(available)}"
+                " (upgrade kubernetes-validate for newer ones)"
+            )
+    return [v.strip() for v in value]
 
 
 def _cluster(key: str, value: Any) -> str:
@@ -156,6 +178,45 @@ CHECKS = {"paths": _paths, "k8s_versions": _versions, "cluster": _cluster, "time
 CHECKS |= {"results": _results, "shard": parse_shard, "runbook_kubectl": _runbook_kubectl}
 CHECKS |= {"fragments": _fragments, "crds": _crds, "baseline": _file, "write_baseline": _file}
 _CHECKS = {o.key: CHECKS[o.name] for o in OPTIONS if o.key is not None}  # by [tool.kubedoctest] key
+
+
+def _flag(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _problem(key, "true or false", value)
+    return value
+
+
+def _globs(key: str, value: Any) -> list[str]:
+    if value is None:  # `!ENV [KUBEDOCTEST_RESULTS, ...]` with the variable set but empty
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _problem(
+            key, 'a path or glob, or a list of them (may be empty), e.g. ".kubedoctest/results/*.json"', value
+        )
+    return [v for v in value if v.strip()]  # "" (KUBEDOCTEST_RESULTS="") names no file
+
+
+def _language(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]+)*", value):
+        raise _problem(key, 'a language code, the folder of the source pages under docs/, e.g. "zh"', value)
+    return value
+
+
+# The MkDocs plugin's options (mkdocs.yml), checked with the same functions and words as the
+# settings: its k8s_versions is the setting's (None: not given, [tool.kubedoctest] or the default
+# versions apply); results None (an empty KUBEDOCTEST_RESULTS) names no file.
+PLUGIN_CHECKS = {"k8s_versions": _versions, "results": _globs, "source_language": _language}
+PLUGIN_CHECKS |= {"findings": _flag, "badges": _flag, "translations": _flag}
+
+
+def check_plugin_options(values: dict[str, Any]) -> dict[str, Any]:
+    """The MkDocs plugin's options, each checked (an InputError naming the option for a bad one)."""
+    return {
+        key: None if key == "k8s_versions" and value is None else PLUGIN_CHECKS[key](key, value)
+        for key, value in values.items()
+    }
 
 
 def read_section(start: Path) -> tuple[Path | None, dict[str, Any]]:

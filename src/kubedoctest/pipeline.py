@@ -3,8 +3,9 @@
 elsewhere).
 
 The CLI runs `check` once; the pytest plugin keeps a `Pipeline` per process and asks it for the
-results of the pages its items belong to; the MkDocs plugin, which collects the pages MkDocs builds
-itself, runs `offline_tier.Offline.results` on them with the same settings. No pytest here.
+results of the pages its items belong to; the MkDocs plugin collects the pages MkDocs builds with the
+same collection (collect.checked_page) and runs `offline_tier.Offline.results` on them with the same
+settings (`Offline.from_settings`). No pytest here.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .collect import pages
-from .collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect
+from .collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_checked
 from .config import find_upwards, include_config
 from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from .parse.parse import Parsed, parse
@@ -45,9 +44,7 @@ def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
     if mkdocs is None and options.paths:
         mkdocs = find_upwards(Path(options.paths[0]), "mkdocs.yml")
     include = include_config(mkdocs, display_root=Path.cwd())
-    snippets, errors = collect(options.paths, include, YAML_LANGUAGES | SHELL_LANGUAGES)
-    kept = [s for s in snippets if s.language in YAML_LANGUAGES or pages.is_runbook(s.page)]
-    return kept, errors
+    return collect_checked(options.paths, include)
 
 
 class Offline:

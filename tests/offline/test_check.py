@@ -70,6 +70,9 @@ def test_argparse_usage_errors_exit_2_too(capsys):
         ("jobs = true", "jobs must be a whole number from 1 to 64: got True"),
         ('results = ""', "results must be the path of a JSON file to write"),
         ("k8s-versions = [1.30]", "k8s-versions must be a list of strings"),
+        ("k8s-versions = []", 'k8s-versions: [] names no version; give one like "1.36"'),
+        ('k8s-versions = ["1.x"]', "k8s-versions: '1.x' is not a Kubernetes minor version like \"1.36\""),
+        ('k8s-versions = ["1.2"]', "k8s-versions: '1.2' has no offline schema; use one of"),
         ("[tool.kubedoctest.cluster]", "cluster must be one of none, kwok, kind, existing, auto: got {}"),
     ],
 )

@@ -107,7 +107,7 @@ def test_verbose_lists_passed_snippets_too(capsys, monkeypatch):
     ("args", "message"),
     [
         (["no-such-folder"], "no such file or directory: 'no-such-folder'"),
-        (["docs", "--k8s-version", "1.2"], "no offline schemas for Kubernetes 1.2"),
+        (["docs", "--k8s-version", "1.2"], "--k8s-version: '1.2' has no offline schema; use one of"),
         (["docs", "--mkdocs-config", "missing.yml"], "failed to read missing.yml"),
     ],
 )

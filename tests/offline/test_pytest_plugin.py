@@ -118,7 +118,7 @@ def test_an_unknown_kubernetes_version_is_a_usage_error(pytester):
     project(pytester, GOOD)
     result = pytester.runpytest(*ARGS[:5], "--kubedoctest-k8s-version", "1.2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*kubedoctest: no offline schemas for Kubernetes 1.2*"])
+    result.stderr.fnmatch_lines(["*kubedoctest: --kubedoctest-k8s-version: '1.2' has no offline schema; use one of*"])
 
 
 def test_pytest_counts_the_snippet_items_as_collected(pytester):

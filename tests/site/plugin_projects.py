@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kubedoctest.collect import memo
 from kubedoctest.config import include_config
-from kubedoctest.mkdocs_plugin import fences
 from kubedoctest.mkdocs_plugin.results import snippet_hash
 
 I18N = """  - i18n:
@@ -62,7 +62,7 @@ def page_hashes(root: Path, page: str) -> list[str]:
     include = include_config(root / "mkdocs.yml", display_root=root)
     file = root / "docs" / page
     lines = file.read_text(encoding="utf-8").split("\n")
-    return [snippet_hash(s) for s in fences.collect(f"docs/{page}", lines, include).snippets]
+    return [snippet_hash(s) for s in memo.collect(f"docs/{page}", lines, include).snippets]
 
 
 def write_results(root: Path, name: str, run: dict, entries: list[dict]) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from ..model import Snippet
 from ..parse import directives
@@ -16,6 +17,7 @@ from .quoting import OUTPUT_LANGUAGES, quote
 
 YAML_LANGUAGES = frozenset({"yaml", "yml"})
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell"})
+CHECKED_LANGUAGES = YAML_LANGUAGES | SHELL_LANGUAGES
 
 RE_DIRECTIVE_START = re.compile(r"^[ \t]*<!--[ \t]*kubedoctest:")
 RE_COMMENT_OPEN = re.compile(r"^[ \t]*<!--[ \t]*$")
@@ -153,24 +155,50 @@ def collect_page(
     return snippets, errors
 
 
+def checked_page(display: str, lines: list[str], include: IncludeConfig) -> tuple[list[Snippet], list[CollectError]]:
+    """The snippets every front-end checks on one page, in page order, and its collect errors:
+    YAML fences everywhere, shell fences as runbook steps on runbook pages. The CLI and pytest
+    (through `collect_checked`) and the MkDocs plugin (page by page) all collect with this."""
+    found, errors = collect_page(display, lines, include, CHECKED_LANGUAGES)
+    steps = is_runbook(display)
+    return [s for s in found if s.language in YAML_LANGUAGES or steps], errors
+
+
+def page_lines(display: str, file: Path, root: Path | None) -> tuple[list[str] | None, list[CollectError]]:
+    """A page's lines (read_page), or None and the collect error of a page that is not Markdown
+    (binary, invalid UTF-8). A page that cannot be read at all is an InputError."""
+    try:
+        return read_page(display, file, root), []
+    except ValueError as e:
+        return None, [CollectError(display, getattr(e, "line", 1), str(e))]
+
+
+def _collect(
+    paths: Iterable[str], collect_one: Callable[[str, list[str]], tuple[list[Snippet], list[CollectError]]]
+) -> tuple[list[Snippet], list[CollectError]]:
+    snippets: list[Snippet] = []
+    errors: list[CollectError] = []
+    for display, file, root in pages(paths):
+        lines, problems = page_lines(display, file, root)
+        if lines is not None:
+            found, problems = collect_one(display, lines)
+            snippets.extend(found)
+        errors.extend(problems)
+    return snippets, errors
+
+
 def collect(
     paths: Iterable[str],
     include: IncludeConfig,
     languages: frozenset[str] = YAML_LANGUAGES,
 ) -> tuple[list[Snippet], list[CollectError]]:
-    """All snippets of every page under the paths, in page order."""
-    snippets: list[Snippet] = []
-    errors: list[CollectError] = []
-    for display, file, root in pages(paths):
-        try:
-            lines = read_page(display, file, root)
-        except ValueError as e:
-            errors.append(CollectError(display, getattr(e, "line", 1), str(e)))
-            continue
-        found, problems = collect_page(display, lines, include, languages)
-        snippets.extend(found)
-        errors.extend(problems)
-    return snippets, errors
+    """All snippets of the languages on every page under the paths, in page order."""
+    return _collect(paths, lambda display, lines: collect_page(display, lines, include, languages))
+
+
+def collect_checked(paths: Iterable[str], include: IncludeConfig) -> tuple[list[Snippet], list[CollectError]]:
+    """The checked snippets (checked_page) of every page under the paths, in page order."""
+    return _collect(paths, lambda display, lines: checked_page(display, lines, include))
 
 
 __all__ = [

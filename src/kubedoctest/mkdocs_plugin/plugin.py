@@ -5,8 +5,14 @@ stale-translation notice. The work is done by the modules beside this one; this 
       - kubedoctest:
           results: .kubedoctest/results/*.json   # paths or globs, one or a list
           findings: true        # run the offline tier on every page (warnings fail --strict)
+          badges: true          # a verified-by badge above each snippet a run passed
           translations: true    # the notice on translated pages behind their source
           source_language: zh
+          k8s_versions: ["1.36"]  # optional: wins over [tool.kubedoctest] k8s-versions
+
+The pages' snippets are the core's collection (collect.checked_page), the CLI's and pytest's; the
+options are checked with the settings' checks (config.check_plugin_options), and a bad one fails
+the build with one line in the CLI's words.
 """
 
 from __future__ import annotations
@@ -15,37 +21,50 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..config import include_config, load_settings
+from ..collect import memo
+from ..collect.collect import page_lines, project_root
+from ..config import PLUGIN_CHECKS, check_plugin_options, include_config, load_settings
 from ..model import InputError, Stage
 from ..offline_tier import Offline
-from . import badges, fences, findings, results, translations, verification
+from . import badges, findings, markers, results, translations, verification
 
 log = logging.getLogger("mkdocs.plugins.kubedoctest")
 
 
+class Unchecked(c.BaseConfigOption):
+    """Any value: the plugin checks it in on_config with the harness's own checks and words
+    (config.check_plugin_options), not with MkDocs's type errors."""
+
+    def __init__(self, default: Any = None) -> None:
+        super().__init__()
+        self.default = default
+
+
 class KubedoctestConfig(Config):
-    results = c.Type((str, list), default=".kubedoctest/results/*.json")
-    findings = c.Type(bool, default=True)
-    badges = c.Type(bool, default=True)
-    translations = c.Type(bool, default=True)
-    source_language = c.Type(str, default="zh")
-    k8s_versions = c.Type(list, default=[])
+    results = Unchecked(".kubedoctest/results/*.json")
+    findings = Unchecked(True)
+    badges = Unchecked(True)
+    translations = Unchecked(True)
+    source_language = Unchecked("zh")
+    k8s_versions = Unchecked(None)  # None: [tool.kubedoctest] k8s-versions, else the default versions
 
 
 class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._stale: dict[str, dict[str, translations.Stale]] = {}
-        self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
+        self._pages: dict[str, tuple[list[str], memo.PageSnippets]] = {}
         self.timings: dict[str, float] = {"pages": 0.0, "findings": 0.0, "badges": 0.0, "translations": 0.0}
         self.checked_now = 0
 
@@ -53,21 +72,24 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.docs_dir = Path(config.docs_dir).resolve()
         try:
+            options = check_plugin_options({name: self.config[name] for name in PLUGIN_CHECKS})
+        except InputError as e:  # a bad option fails the build: never a build that checks nothing
+            raise PluginError(f"kubedoctest: {e}") from None
+        for name, value in options.items():
+            self.config[name] = value
+        try:
             self.include = include_config(Path(config.config_file_path), display_root=self.root)
         except InputError as e:
             log.warning(f"kubedoctest: {e}")
             self.include = include_config(None, display_root=self.root)
         try:  # the settings as the CLI and pytest read them; k8s_versions here wins over [tool.kubedoctest]
-            settings = load_settings(self.root, {"k8s_versions": list(self.config.k8s_versions)})
-            self.tier: Offline | None = Offline.from_settings(settings)
+            settings = load_settings(self.root, {"k8s_versions": options["k8s_versions"]})
+            self.tier: Offline | None = Offline.from_settings(settings) if self.config.findings else None
         except InputError as e:
-            log.warning(f"kubedoctest: {e}")
-            self.tier = None
+            raise PluginError(f"kubedoctest: {e}") from None
         for problem in self.tier.problems if self.tier is not None else []:
             log.warning(f"kubedoctest: warning: {problem}")
-        patterns = self.config.results
-        patterns = [patterns] if isinstance(patterns, str) else list(patterns)
-        patterns = [p for p in patterns if p]
+        patterns = [p for p in options["results"] if p]
         self.results = results.load(results.expand(patterns, self.root))
         for problem in self.results.problems:
             log.warning(f"kubedoctest: {problem}")
@@ -80,19 +102,25 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         checked against the CustomResourceDefinitions of every page, as in a test run)."""
         self.timings = dict.fromkeys(self.timings, 0.0)
         self.checked_now = 0
-        self._pages: dict[str, tuple[list[str], fences.PageSnippets]] = {}
+        self._pages: dict[str, tuple[list[str], memo.PageSnippets]] = {}
         started = time.perf_counter()
         everything = []
-        signature = fences.include_signature(self.include)
+        signature = memo.include_signature(self.include)
         for file in files.documentation_pages():
             src = file.abs_src_path
             if not src:
                 continue
-            try:
-                source = Path(src).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-            except (OSError, UnicodeDecodeError):
-                continue  # MkDocs reports it when it reads the page
-            found = fences.collect(os.path.relpath(src, self.root), source, self.include, signature)
+            display = os.path.relpath(src, self.root)
+            try:  # read and collected as the CLI and pytest read and collect a page
+                source, problems = page_lines(display, Path(src), project_root(Path(src)))
+            except InputError as e:  # the CLI stops on it; the build warns (--strict fails)
+                log.warning(f"kubedoctest: {e}")
+                continue
+            if source is None:
+                found = memo.PageSnippets(display, [], problems)
+                source = []
+            else:
+                found = memo.collect(display, source, self.include, signature)
             self._pages[src] = (source, found)
             everything.extend(found.snippets)
         if self.config.findings and self.tier is not None:
@@ -139,7 +167,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         places: dict[int, tuple[str, list[int]]] = {}
 
         def attach(snippet, block: str) -> None:
-            where = fences.before_fence(snippet, source) if placeable else None
+            where = markers.before_fence(snippet, source) if placeable else None
             if where is None or where[0] < offset:
                 return
             n = len(html)
@@ -164,7 +192,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
                 if entry is not None:
                     attach(s, badges.render(entry, lang))
             self.timings["badges"] += time.perf_counter() - started
-        lines = fences.insert_markers(lines, places)
+        lines = markers.insert_markers(lines, places)
         page.meta.setdefault("kdt_blocks", {}).update(html)
         text = "\n".join(lines)
         if verification.MARKER in text:
@@ -183,7 +211,7 @@ class KubedoctestPlugin(BasePlugin[KubedoctestConfig]):
         blocks = page.meta.get("kdt_blocks") or {}
         if not blocks:
             return html
-        return fences.RE_MARKER_HTML.sub(lambda m: blocks.get(int(m.group(1)), ""), html)
+        return markers.RE_MARKER_HTML.sub(lambda m: blocks.get(int(m.group(1)), ""), html)
 
     # -- translations ----------------------------------------------------------------------
 
