@@ -90,6 +90,17 @@ def test_the_lint_lets_a_step_name_a_file_of_the_writer_and_the_run_still_keeps_
         step(text)
     )
     assert result.status == Status.FAILED and SECRET not in result.messages[0]
+    assert f"not {writer[0]} (safety rule 'filesystem')" in result.messages[0], result.messages[0]
+
+
+def test_a_missing_file_outside_the_pages_folder_is_explained_by_the_rule():
+    own = "/tmp/run/kubedoctest-runbook-1"
+    assert "safety rule 'filesystem'" in network.explain("cat: /home/me/.kube/config: No such file or directory", own)
+    assert "not /root/.docker/config.json" in network.explain(
+        "error: stat /root/.docker/config.json: no such file or directory", own
+    )
+    assert network.explain(f"cat: {own}/work/typo.txt: No such file or directory", own) == ""  # the page's own
+    assert network.explain("ls: cannot access '/usr/share/nothing': No such file or directory", own) == ""
 
 
 def _unix_listener(path_or_name: str) -> tuple[socket.socket, list]:

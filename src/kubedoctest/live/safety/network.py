@@ -60,9 +60,25 @@ BLOCKED_NOTE = (
 )
 
 
-def explain(output: str) -> str:
-    """What to add to a failed step's message when it could not connect: the rule that stopped it."""
-    return BLOCKED_NOTE if _BLOCKED.search(output) else ""
+_MISSING = re.compile(r"(/[^\s:'\"]+)'?:? (?:No such file or directory|no such file or directory)")
+MISSING_NOTE = (
+    "; note: runbook steps see only the system's program folders and their page's own folder, not "
+    "{path} (safety rule 'filesystem')"
+)
+
+
+def explain(output: str, own: str = "") -> str:
+    """What to add to a failed step's message when it could not connect, or found no file outside
+    its page's folder (`own`): the rule that stopped it."""
+    if _BLOCKED.search(output):
+        return BLOCKED_NOTE
+    for found in _MISSING.finditer(output):
+        path = found.group(1)
+        if not (own and (path + "/").startswith(own.rstrip("/") + "/")) and not any(
+            path == top or path.startswith(top + "/") for top in relay.SYSTEM
+        ):
+            return MISSING_NOTE.format(path=path)
+    return ""
 
 
 class IsolationError(RuntimeError):
