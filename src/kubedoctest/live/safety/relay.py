@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import re
 import signal
 import socket
 import struct
@@ -63,7 +64,7 @@ def _read_only(target: str) -> None:
     below = [target]
     with open("/proc/self/mountinfo", encoding="utf-8") as info:
         for line in info:
-            point = line.split()[4].encode().decode("unicode_escape")
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
             if point.startswith(target + "/"):
                 below.append(point)
     for path in below:
