@@ -3,8 +3,9 @@
 HOME, the working folder, TMPDIR and KUBECONFIG are inside a temporary folder; the kubeconfig holds
 only the test cluster (one context, its namespace set to the page's); PATH is one folder of links:
 the pinned kubectl, helm (or a stub that says why it is missing), and the allowed tools found on the
-host, so a command the lint did not foresee is simply not found, and no kubeconfig or context of
-the user's is within reach.
+host, so a command the lint did not foresee is simply not found. The steps' root (relay.confine,
+rule "filesystem") holds this folder, the system's program folders and the files the links name,
+nothing else: no kubeconfig, context, credential or socket of the user's is within reach, by any path.
 """
 
 from __future__ import annotations
