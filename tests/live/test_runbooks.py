@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+import uuid
+from pathlib import Path
 
 import pytest
+
+from .conftest import ROOT
 
 PREFIX = "tests/samples/runbooks/"
 
@@ -186,3 +193,104 @@ def test_a_block_marked_as_an_illustration_is_not_compared(runbook_run):
     entry = runbook_run[f"{QUOTED}outputs.md:63"]
     assert entry["status"] == "passed"
     assert not any("quoted output" in m for m in entry["messages"]), entry
+
+
+OWN_FILES = """# Runbook
+
+```bash
+kubectl create configmap probe --from-literal=a=b
+kubectl get configmap probe -o name
+```
+
+```bash
+echo kept > note.txt
+```
+
+<!-- kubedoctest: output="kept" -->
+```bash
+cat note.txt
+```
+
+<!-- kubedoctest: exit="1" -->
+```bash
+cat {home}/.kube/config
+```
+
+<!-- kubedoctest: allow="context" reason="the test proves the writer's kubeconfig is out of reach" exit="1" -->
+```bash
+kubectl --kubeconfig {home}/.kube/config delete namespace prod
+```
+
+<!-- kubedoctest: allow="context" reason="the same with KUBECONFIG=" exit="1" -->
+```bash
+KUBECONFIG={kubeconfig} kubectl delete namespace prod
+```
+
+<!-- kubedoctest: exit="7" -->
+```bash
+curl -sS -m 5 --unix-socket {socket} http://x/api/v1/namespaces
+```
+
+<!-- kubedoctest: exit="7" -->
+```bash
+curl -sS -m 5 --unix-socket {tmp_socket} http://x/api/v1/namespaces
+```
+
+```bash
+kubectl proxy --port=18001 >/dev/null 2>&1 &
+sleep 2
+```
+
+<!-- kubedoctest: allow="network" reason="the port the page's own kubectl proxy opened" output="probe" -->
+```bash
+curl -sS -m 5 http://127.0.0.1:18001/api/v1/namespaces/$(kubectl config view --minify -o jsonpath='{{..namespace}}')/configmaps/probe
+```
+"""
+
+
+def test_a_step_sees_its_pages_files_and_the_test_cluster_but_not_the_writers_home_kubeconfig_or_sockets(
+    binaries, tmp_path
+):
+    """The run is started by a writer whose HOME holds a kubeconfig and whose KUBECONFIG names
+    another file; a `kubectl proxy --unix-socket` of theirs listens in a folder of theirs and in
+    /tmp. The page's steps use the test cluster, keep their files from step to step and reach the
+    port their page opened, but read, use and reach none of the writer's (rule "filesystem")."""
+    from kubedoctest.cluster import build
+
+    home = tmp_path / "me"
+    (home / ".kube").mkdir(parents=True)
+    (home / ".kube" / "config").write_text("the writer's production kubeconfig")
+    other = tmp_path / "elsewhere" / "prod.yaml"
+    other.parent.mkdir()
+    other.write_text("the writer's production kubeconfig")
+    reached: list = []
+    listeners = []
+    tmp_socket = Path(f"/tmp/kdt-{uuid.uuid4().hex[:8]}.sock")
+    for path in (tmp_path / "proxy.sock", tmp_socket):
+        s = socket.socket(socket.AF_UNIX)
+        s.bind(str(path))
+        s.listen()
+        listeners.append(s)
+        threading.Thread(target=lambda s=s: reached.append(s.accept()), daemon=True).start()
+    page = tmp_path / "runbooks" / "own-files.md"
+    page.parent.mkdir()
+    page.write_text(
+        OWN_FILES.format(home=home, kubeconfig=other, socket=tmp_path / "proxy.sock", tmp_socket=tmp_socket)
+    )
+    env = {**os.environ, "HOME": str(home), "KUBECONFIG": f"{other}:{home / '.kube' / 'config'}"}
+    env["KUBEDOCTEST_CACHE"] = str(build.cache_root())  # the pinned binaries stay where they were built
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kubedoctest.cli", "check", str(page), "--cluster", "kwok", "--format", "json",
+             "--k8s-version", "1.37"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        for s in listeners:
+            s.close()
+        tmp_socket.unlink(missing_ok=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    entries = json.loads(done.stdout)["snippets"]
+    assert [e["status"] for e in entries] == ["passed"] * 10, entries
+    assert reached == []
+    assert "production" not in done.stdout

@@ -208,6 +208,39 @@ def test_a_step_reaches_only_the_test_cluster_and_the_ports_its_page_opened(tmp_
             s.close()
 
 
+def test_a_step_sees_only_the_system_s_program_folders_and_its_page_s_own(tmp_path, monkeypatch):
+    """The whole behaviour is in test_step_filesystem.py; here the rule in one page: the writer's
+    HOME, the kubeconfig their KUBECONFIG names and a unix socket of theirs are not there, the
+    page's own kubeconfig is, with the files it named written into it."""
+    home, elsewhere = tmp_path / "me", tmp_path / "elsewhere"
+    (home / ".kube").mkdir(parents=True)
+    (home / ".kube" / "config").write_text("prod-admin-token")
+    elsewhere.mkdir()
+    (elsewhere / "prod.yaml").write_text("prod-admin-token")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("KUBECONFIG", f"{elsewhere / 'prod.yaml'}:{home / '.kube' / 'config'}")
+    proxy = socket.socket(socket.AF_UNIX)
+    proxy.bind(str(tmp_path / "proxy.sock"))  # a `kubectl proxy --unix-socket` of the writer's
+    proxy.listen()
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs" / "ca.crt").write_text("the lab's CA")
+    (tmp_path / "config").write_text(yaml.safe_dump({**KUBECONFIG, "current-context": "lab"}))
+    (tmp_path / "runs").mkdir()
+    box = Sandbox(tmp_path / "runs", tmp_path / "config", "kdt-x", None, None)
+    try:
+        run = lambda text: runbook.run_step(text, box.work, box.env, 20, box.bash, box.launcher)  # noqa: E731
+        for path in (home / ".kube" / "config", elsewhere / "prod.yaml"):
+            out = run(f"cat {path}")
+            assert out.exit_code == 1 and "No such file" in out.output, out.output
+        out = run(f"curl -sS -m 5 --unix-socket {tmp_path / 'proxy.sock'} http://x/api")
+        assert out.exit_code == 7, out.output
+        out = run('grep -c certificate-authority-data "$KUBECONFIG"; echo x > kept; cat kept')
+        assert out.output.split() == ["1", "x"], out.output
+    finally:
+        box.close()
+        proxy.close()
+
+
 def _slug(sentence: str) -> str:
     return "test_" + re.sub(r"[^a-z0-9]+", "_", sentence.lower()).strip("_")
 

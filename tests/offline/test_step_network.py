@@ -5,8 +5,8 @@ not reach (a writer's `kubectl proxy`, another cluster's API server)."""
 
 from __future__ import annotations
 
+import os
 import socket
-import sys
 import threading
 from pathlib import Path
 
@@ -75,11 +75,20 @@ def need_tool(box: Sandbox, text: str) -> None:
         pytest.fail(f"{tool} is not on this machine's PATH, so the sandbox has none: install it (CI does, in .ci/run)")
 
 
+# the page's root shows the system's program folders only: a python of the writer's (a venv, pyenv)
+# is not there, the system's is
+SYSTEM_PYTHON = next((p for p in ("/usr/bin/python3", "/bin/python3") if Path(p).is_file()), None)
+
+
 def run(box: Sandbox, text: str, python: bool = False) -> runbook.StepOutcome:
     need_tool(box, text)
     env = dict(box.env)
     if python:  # an interpreter the lint was told to allow
-        env["PATH"] += ":" + str(Path(sys.executable).parent)
+        if SYSTEM_PYTHON is None:
+            pytest.fail(
+                "no python3 in the system's program folders (/usr/bin): install Debian's python3 (.ci/run's machines have it)"
+            )
+        env["PATH"] += ":" + str(Path(SYSTEM_PYTHON).parent)
     return runbook.run_step(text, box.work, env, 20, box.bash, box.launcher)
 
 
@@ -122,7 +131,12 @@ def test_an_interpreter_cannot_reach_a_port_of_this_machine_nor_enter_its_networ
     connect = f"import socket; socket.create_connection(('127.0.0.1', {host[1]}), timeout=5); print('reached')"
     out = run(page, f'python3 -c "{connect}"', python=True)
     assert out.exit_code != 0 and "Connection refused" in out.output
-    escape = "import os; os.setns(os.open('/proc/1/ns/net', os.O_RDONLY), 0); print('escaped')"
+    # no process of the host is in sight to enter its namespaces through: the step's /proc is its
+    # page's PID namespace, whose process 1 is the relay
+    out = run(page, "cat /proc/1/cmdline | tr '\\0' ' '; echo; ls /proc | grep -c '^[0-9]'")
+    relay, count = out.output.splitlines()
+    assert "relay.py" in relay and int(count) < 10, out.output
+    escape = f"import os; os.setns(os.open('/proc/{os.getpid()}/ns/net', os.O_RDONLY), 0); print('escaped')"
     out = run(page, f'python3 -c "{escape}"', python=True)
     assert out.exit_code != 0 and "escaped" not in out.output
 

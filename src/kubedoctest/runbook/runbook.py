@@ -180,7 +180,7 @@ class PageSteps:
         self.after(step)
         problem = judge(step, outcome, timeout)
         if problem and self.launcher:
-            problem += network.explain(outcome.output)  # loud: the sandbox, not the cluster, said no
+            problem += network.explain(outcome.output, str(self.work.parent))  # the sandbox said no
         info = Finding(
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )

@@ -75,11 +75,25 @@ RULES = (
          "mount namespaces of their own (`unshare`, `nsenter`), whose only way out is a relay to the "
          "test cluster's API server; the port an earlier step's `kubectl port-forward` opened is there "
          "for the later steps of its page, and nothing else of this machine (a `kubectl proxy`, "
-         "another cluster's API server, daemons' sockets under `/run`) or beyond is, whatever the tool "
+         "another cluster's API server, the host's abstract unix sockets) or beyond is, whatever the tool "
          "(curl, wget, bash's `/dev/tcp`, an interpreter) and whatever the lint allowed; what a step "
          "leaves running dies with its page. Where the namespaces cannot be made (no unprivileged user "
          "namespaces, not Linux) the page's steps fail with the reason, never run on the host's "
          "network"),
+    Rule("filesystem", "a step sees only the system's program folders and its page's own",
+         "on every cluster too: the page's steps run in a root of their own (made in their mount namespace "
+         "by the relay) that holds the system's program folders (`/usr`, `/bin`, `/sbin`, `/lib*`, `/etc`) "
+         "read-only, the page's own folder (its HOME, working folder and kubeconfig, whose certificate "
+         "and token files are written into it), the pinned tools read-only, harmless devices, a `/proc` "
+         "of the page's own processes and empty `/tmp`, `/var/tmp` and `/run` of its own; so the "
+         "writer's HOME (`~/.kube`, `~/.docker`, `~/.config`), the files `$KUBECONFIG` names, the "
+         "cluster credentials a node keeps in `/etc/kubernetes` and `/etc/rancher`, daemons' sockets "
+         "(`/run`, `/var/run`, `/var/lib/docker`, containerd's) and any other unix socket (a `kubectl "
+         "proxy --unix-socket` in `/tmp`) are not there, whatever path or `--kubeconfig` a step names. "
+         "The mounts are locked in a user namespace below the page's: a step cannot unmount or remount "
+         "its way back. What cannot be had: an exec credential plugin runs there, but without what it "
+         "keeps under the writer's HOME; and where a `/proc` of the page's own cannot be mounted (a "
+         "container whose `/proc` is partly masked) the page's steps fail with the reason"),
 )  # fmt: skip
 
 
@@ -218,7 +232,7 @@ def readme_section() -> str:
         "One safety module (`src/kubedoctest/live/safety/`) holds every rule of what a live run may "
         "reach, create, change, take over and delete, for snippets and runbook steps alike; the rest of "
         "the harness asks it. On a cluster the run created (kwok, kind) everything on it is the run's "
-        "own, so there the `kubeconfig` and `network` rules bite; on an `existing` cluster (one the run "
+        "own, so there the `kubeconfig`, `network` and `filesystem` rules bite; on an `existing` cluster (one the run "
         "did not create, a Rancher cluster, say) all of them hold. Each rule has one offline test named "
         "after it (`tests/offline/test_safety.py`):"
     )

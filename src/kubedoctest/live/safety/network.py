@@ -9,10 +9,12 @@ port-forward to production), other machines, and the abstract unix sockets of th
 reach, for kubectl and curl (static binaries or not), bash's `/dev/tcp` and any interpreter alike.
 The one way out is a relay (relay.py, process 1 of the page's PID namespace) that listens on the
 API server's address inside and carries each connection through a unix socket to this process,
-which connects to the API server. The host's `/run` (docker's, containerd's and other daemons'
-sockets) is hidden behind an empty tmpfs. The user namespace maps only the run's own user, so a
-step holds no capability on the host (it cannot enter the host's namespaces again) and needs no
-root: only unprivileged user namespaces, which most Linux distributions allow.
+which connects to the API server. The mount namespace's root is the page's own (relay.confine, rule
+"filesystem"): the system's program folders read-only, the page's folder, its tools, a /proc of its
+own PID namespace; not the writer's HOME, kubeconfigs, /tmp or any daemon's socket. The user
+namespace maps only the run's own user, so a step holds no capability on the host (it cannot enter
+the host's namespaces again) and needs no root: only unprivileged user namespaces, which most Linux
+distributions allow.
 
 Where the namespaces cannot be made (no `unshare`, user namespaces switched off, not Linux), the
 page's steps are not run and each says why: there is no silent fall-back to the host's network.
@@ -38,7 +40,6 @@ from urllib.parse import urlsplit, urlunsplit
 from . import relay
 
 READY_TIMEOUT = 20.0
-HIDDEN = ("/run",)  # daemons' unix sockets (docker, containerd, dbus): an empty tmpfs inside
 CONNECT_TIMEOUT = 15.0
 WHY = (
     "runbook steps run in network namespaces of their own (user, network, PID and mount namespaces "
@@ -59,9 +60,25 @@ BLOCKED_NOTE = (
 )
 
 
-def explain(output: str) -> str:
-    """What to add to a failed step's message when it could not connect: the rule that stopped it."""
-    return BLOCKED_NOTE if _BLOCKED.search(output) else ""
+_MISSING = re.compile(r"(/[^\s:'\"]+)'?:? (?:No such file or directory|no such file or directory)")
+MISSING_NOTE = (
+    "; note: runbook steps see only the system's program folders and their page's own folder, not "
+    "{path} (safety rule 'filesystem')"
+)
+
+
+def explain(output: str, own: str = "") -> str:
+    """What to add to a failed step's message when it could not connect, or found no file outside
+    its page's folder (`own`): the rule that stopped it."""
+    if _BLOCKED.search(output):
+        return BLOCKED_NOTE
+    for found in _MISSING.finditer(output):
+        path = found.group(1)
+        if not (own and (path + "/").startswith(own.rstrip("/") + "/")) and not any(
+            path == top or path.startswith(top + "/") for top in relay.SYSTEM
+        ):
+            return MISSING_NOTE.format(path=path)
+    return ""
 
 
 class IsolationError(RuntimeError):
@@ -86,7 +103,7 @@ def _die_with_parent() -> None:  # runs in the child before exec
 class PageNetwork:
     """The namespaces of one page's steps and their relay to the API server at `server` (a URL)."""
 
-    def __init__(self, folder: Path, server: str):
+    def __init__(self, folder: Path, server: str, work: Path, tools: list[str]):
         url = urlsplit(server)
         if not url.hostname:
             raise IsolationError(f"the test cluster's server {server!r} names no host")
@@ -119,11 +136,11 @@ class PageNetwork:
         threading.Thread(
             target=relay.serve, args=(self._listener, self._connect, self._stop), daemon=True, name="kubedoctest-relay"
         ).start()
-        hidden = [p for p in HIDDEN if Path(p).is_dir() and not str(folder.resolve()).startswith(p + "/")]
+        self.work = work
         command = [
             unshare, "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child", "--mount",
             "--propagation", "private", "--", sys.executable, "-I", "-S", relay.__file__,
-            self.inside, str(self.port), self.socket_path.name, *hidden,
+            self.inside, str(self.port), self.socket_path.name, str(work), *tools,
         ]  # fmt: skip
         try:
             self._holder = subprocess.Popen(
@@ -149,19 +166,32 @@ class PageNetwork:
             self._holder.kill()
             _, err = self._holder.communicate()
             said = "; ".join(x for x in (line, err.decode(errors="replace").strip()) if x) or "no answer"
-            raise IsolationError(
-                f"{WHY}; they could not be made here: {said} (unprivileged user namespaces may be switched "
-                "off: sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 23.10 and later, "
-                "kernel.unprivileged_userns_clone=1 on older Debian, user.max_user_namespaces > 0)"
+            hint = (
+                "a /proc of the page's own PID namespace cannot be mounted where the host's /proc is partly "
+                "masked, as in a container (docker run --security-opt systempaths=unconfined lifts the mask)"
+                if "root/proc:" in said
+                else "unprivileged user namespaces may be switched off: sysctl "
+                "kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 23.10 and later, "
+                "kernel.unprivileged_userns_clone=1 on older Debian, user.max_user_namespaces > 0"
             )
+            raise IsolationError(f"{WHY}; they could not be made here: {said} ({hint})")
         children = Path(f"/proc/{self._holder.pid}/task/{self._holder.pid}/children").read_text().split()
         if not children:
             raise IsolationError(f"{WHY}; the relay of the page's namespaces is gone")
         self.pid = int(children[0])
 
-    def launcher(self, work: Path) -> list[str]:
-        """The command prefix that runs a program inside the page's namespaces, in `work`."""
-        return [self._nsenter, "-t", str(self.pid), "--user", "--net", "--pid", "--mount", f"--wd={work}", "--"]
+    def launcher(self) -> list[str]:
+        """The command prefix that runs a program inside the page's namespaces, in its working folder.
+
+        The step is the first user namespace's root (it owns the page's network and PID namespaces);
+        its mount namespace is the relay's locked one (owned by a user namespace below it). The
+        working folder is looked up inside (`--wdns`): `--wd` would hand the step a directory of
+        the host's filesystem, from which `..` leads out of the page's root."""
+        assert self._holder is not None
+        return [
+            self._nsenter, "-t", str(self.pid), f"--user=/proc/{self._holder.pid}/ns/user", "--net", "--pid",
+            "--mount", f"--wdns={self.work}", "--",
+        ]  # fmt: skip
 
     def close(self) -> None:
         """Every process of the page's steps dies (a port-forward left in the background too)."""
