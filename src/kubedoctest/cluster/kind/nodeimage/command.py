@@ -36,3 +36,34 @@ def run(force: bool = False) -> int:
         f"kind node image {info['image']} ({how}): Kubernetes {info['kubernetes']}, containerd {info['containerd']}, runc {info['runc']}"
     )
     return 0
+
+
+def debian_lane() -> int:
+    """Only the node image's Debian lane (root filesystems, busybox), cached where the full build
+    finds them: scripts/test runs it in the background while the control plane compiles.
+    `python -m kubedoctest.cluster.kind.nodeimage.command --debian`"""
+    from . import debs, node_cache, rootfs
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    old = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        for _, step in rootfs.all_tars(log):
+            step()
+        debs.busybox(node_cache().parent, log)
+    except BuildError as e:
+        print(f"kubedoctest: failed to build the kind node image's root filesystems: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kubedoctest: building the node image's root filesystems was interrupted", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--debian"]:
+        sys.exit("usage: python -m kubedoctest.cluster.kind.nodeimage.command --debian")
+    sys.exit(debian_lane())
