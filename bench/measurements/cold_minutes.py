@@ -43,7 +43,7 @@ TIERS = {
 }  # fmt: skip
 
 
-def _groups(parts: dict[str, float]) -> dict[str, dict[str, float]]:
+def lanes_of(parts: dict[str, float]) -> dict[str, dict[str, float]]:
     """A node image build's parts by lane: the Go programs, the Debian root filesystems, then the
     images and the assembly that wait for both."""
     go = {k: v for k, v in parts.items() if k in GO_LANE}
@@ -92,7 +92,7 @@ def _tier(name: str) -> dict[str, Any]:
 def measure(runs: int, quick: bool) -> dict[str, Any]:
     control_plane = _build(Path(os.environ.get("BENCH_COLD_CONTROL_PLANE") or CONTROL_PLANE), "control plane")
     node = _build(Path(os.environ.get("BENCH_COLD_NODE_IMAGE") or NODE_IMAGE), "node image")
-    groups = _groups(node["parts"])
+    groups = lanes_of(node["parts"])
     node["lanes_estimate_seconds"] = round(
         max(sum(groups["go"].values()), sum(groups["debian"].values())) + sum(groups["after"].values()), 1
     )

@@ -117,7 +117,7 @@ def cold_rows(language: str) -> list[str]:
 
     w, c = COLD_WORDS[language], RESULTS["cold_minutes"]
     cp, node, now = c["control_plane"], c["node_image"], c["node_image_now"]
-    groups = cold_minutes._groups(node["parts"])
+    groups = cold_minutes.lanes_of(node["parts"])
     rec_cp = w["recorded"].format(date=cp["built_at"][:10])
     rec_node = w["recorded"].format(date=node["built_at"][:10])
     rows = [
@@ -135,7 +135,7 @@ def cold_rows(language: str) -> list[str]:
         f"| {w['estimate']} | | {node['lanes_estimate_seconds']:.1f} | {w['estimated']} |",
     ]
     if now:
-        debian = {k: v for k, v in cold_minutes._groups(now["parts"])["debian"].items() if v}
+        debian = {k: v for k, v in cold_minutes.lanes_of(now["parts"])["debian"].items() if v}
         what = w["now"].format(go=now["lanes"]["go"], debian=now["lanes"]["debian"], parts=_parts(debian, w["sep"]))
         when = w["measured"].format(date=now["built_at"][:10])
         rows.append(f"| {what} | {now['sum_of_parts_seconds']:.1f} | {now['wall_seconds']:.1f} | {when} |")
