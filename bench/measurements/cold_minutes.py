@@ -37,9 +37,9 @@ AFTER_LANES = ("images", "assemble")
 TIERS = {
     # scripts/test's commands, without --kubedoctest-results (a benchmark does not overwrite the badges' results)
     "kwok": ["-m", "pytest", "-p", "no:cacheprovider", "--kubedoctest", "--kubedoctest-cluster", "kwok",
-             "--kubedoctest-runbook-kubectl", "oldest", "--ignore=tests/kind", "-q"],
+             "--kubedoctest-runbook-kubectl", "oldest", "--ignore=tests/kind", "-q", "-rf"],
     "kind": ["-m", "pytest", "-p", "no:cacheprovider", "--kubedoctest", "--kubedoctest-cluster", "kind",
-             "tests/kind", "-q"],
+             "tests/kind", "-q", "-rf"],
 }  # fmt: skip
 
 
@@ -85,8 +85,14 @@ def _node_now() -> dict[str, Any] | None:
 
 def _tier(name: str) -> dict[str, Any]:
     run = run_child([BIN / "python", *TIERS[name]], cwd=ROOT, env=tool_env(KUBEDOCTEST_KIND="required"))
-    last = (run.stdout.strip().splitlines() or [""])[-1]
-    return {"from": "measured now", "wall_seconds": round(run.seconds, 1), "exit_code": run.returncode, "summary": last}
+    lines = run.stdout.strip().splitlines() or [""]
+    return {
+        "from": "measured now",
+        "wall_seconds": round(run.seconds, 1),
+        "exit_code": run.returncode,
+        "summary": lines[-1],
+        "failed": [line.removeprefix("FAILED ") for line in lines if line.startswith("FAILED ")][:20],
+    }
 
 
 def measure(runs: int, quick: bool) -> dict[str, Any]:

@@ -140,7 +140,7 @@ def cold_rows(language: str) -> list[str]:
         when = w["measured"].format(date=now["built_at"][:10])
         rows.append(f"| {what} | {now['sum_of_parts_seconds']:.1f} | {now['wall_seconds']:.1f} | {when} |")
     for name, tier in c["tiers"].items():
-        command = " ".join(["pytest", *cold_minutes.TIERS[name][2:]])
+        command = " ".join(["pytest", *(a for a in cold_minutes.TIERS[name][2:] if a not in ("-q", "-rf"))])
         when = w["measured_exit"].format(date=c["date"], code=tier["exit_code"])
         rows.append(f"| {w[name].format(command=command)} | | {tier['wall_seconds']:.1f} | {when} |")
     rows.append(
