@@ -25,6 +25,8 @@ from pathlib import Path
 
 import platformdirs
 
+from . import stoppable
+
 KUBERNETES = "1.37.2"
 ETCD = "3.7.3"
 KWOK = "0.8.0"
@@ -85,13 +87,25 @@ def go_timeout() -> float:
         return 3600.0
 
 
+def go_env(**extra: str) -> dict[str, str]:
+    """The environment of every go command of a build: the control plane here and the kind node's
+    programs (kind/nodeimage/components.py; kubectl.py's oldest kubectl adds nothing either).
+
+    Nothing here sets GOCACHE or GOMODCACHE, so all of them share Go's one build cache
+    (`go env GOCACHE`, ~/.cache/go-build by default) and one module cache (`go env GOMODCACHE`,
+    ~/go/pkg/mod): packages compiled for the control plane (client-go, apimachinery, the
+    Kubernetes tree) are not compiled again for kubelet, kubeadm and kube-proxy, and no module is
+    downloaded twice. Whoever sets GOCACHE or GOMODCACHE in the environment moves all of them at
+    once, never one alone.
+    """
+    return {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod", **extra}
+
+
 def go(args: list[str], cwd: Path, log: Callable[[str], None], env: dict[str, str]) -> str:
     command = ["go", *args]
     log(f"$ {' '.join(command)}  (in {cwd})")
     try:
-        done = subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=go_timeout()
-        )
+        done = stoppable.run(command, cwd=cwd, env=env, timeout=go_timeout())
     except FileNotFoundError:
         raise BuildError(
             "failed to build the control plane: the go command is not installed; install Go 1.26 or newer"
@@ -202,8 +216,7 @@ def build_kubernetes(out: Path, commands: tuple[str, ...], log: Callable[[str], 
     if shutil.which("go") is None:
         raise BuildError("failed to build Kubernetes: the go command is not installed; install Go 1.26 or newer")
     out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
-    _kubernetes(cache_root() / "build" / "kubernetes", out, log, env, commands)
+    _kubernetes(cache_root() / "build" / "kubernetes", out, log, go_env(), commands)
 
 
 def build(
@@ -213,7 +226,7 @@ def build(
 ) -> dict:
     """Build (or reuse) the binaries, then run the `also` steps (named, timed; `cluster build` adds the
     oldest kubectl, kubectl.py's); returns the build info (versions, seconds per part)."""
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+    env = go_env()
     if is_built() and not (bin_dir() / "kind").is_file() and shutil.which("go"):
         _kind(cache_root() / "build" / "kind", bin_dir(), log, env)
     if is_built() and not force:

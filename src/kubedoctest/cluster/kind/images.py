@@ -82,7 +82,7 @@ class Recipe:
 
 
 def _nginx(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
-    base = rootfs.rootfs("standin-nginx", ("nginx-light",), cache / "rootfs", log)
+    base = rootfs.rootfs("standin-nginx", rootfs.STANDINS["standin-nginx"], rootfs.cache_dir(), log)
     return ImageSpec(
         ref,
         base=base,
@@ -101,7 +101,7 @@ def _busybox(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
     """Debian's busybox (linked against glibc, so its name lookups use the resolver properly; the
     static build crashes on names that need the search domains) on a minimal Debian root, its applets
     first on PATH, so `sh`, `wget`, `nslookup`, `sleep` ... are busybox's."""
-    base = rootfs.rootfs("standin-busybox", ("busybox",), cache / "rootfs", log)
+    base = rootfs.rootfs("standin-busybox", rootfs.STANDINS["standin-busybox"], rootfs.cache_dir(), log)
     applets = _applets(base)
     return ImageSpec(
         ref,
@@ -127,7 +127,7 @@ def _applets(base: Path) -> list[str]:
 
 
 def _curl(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
-    base = rootfs.rootfs("standin-curl", ("curl", "ca-certificates"), cache / "rootfs", log)
+    base = rootfs.rootfs("standin-curl", rootfs.STANDINS["standin-curl"], rootfs.cache_dir(), log)
     return ImageSpec(
         ref,
         base=base,
@@ -138,7 +138,7 @@ def _curl(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
 
 
 def _redis(ref: str, cache: Path, log: Callable[[str], None]) -> ImageSpec:
-    base = rootfs.rootfs("standin-redis", ("redis-server",), cache / "rootfs", log)
+    base = rootfs.rootfs("standin-redis", rootfs.STANDINS["standin-redis"], rootfs.cache_dir(), log)
     return ImageSpec(
         ref,
         base=base,

@@ -3,7 +3,9 @@
 From Debian packages (a bookworm root filesystem by mmdebstrap) and Go modules (containerd, runc,
 CNI plugins, crictl, kubelet, kubeadm, kubectl, kube-proxy, CoreDNS, local-path-provisioner, and
 the control plane that the kwok tier uses), with every image kubeadm and the cluster need imported
-into the node's containerd at build time. Cached per Kubernetes version: the Docker image carries a
+into the node's containerd at build time. The Go programs and the Debian root filesystems are built
+at once, in two lanes (lanes.py); build-info.json records each part's seconds, each lane's, and the
+wall clock (`seconds`, less than the sum of the parts). Cached per Kubernetes version: the Docker image carries a
 recipe label (a hash of the versions, package lists and this package's code), so a second run
 with nothing changed only inspects it.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from ... import build, docker
 from ...build import BuildError
-from . import components, debs, files, node, rootfs
+from . import components, debs, files, lanes, node, rootfs
 from .images import RECIPE_LABEL, ImageSpec, ensure
 
 IMAGE = f"kubedoctest/node:v{build.KUBERNETES}"
@@ -109,13 +111,18 @@ def build_node_image(force: bool = False, log: Callable[[str], None] = print) ->
         log(f"reusing node image {IMAGE} (recipe {recipe()}, built in {info.get('seconds', '?')} s)")
         return {**info, "reused": True, "check_seconds": round(time.monotonic() - start, 2)}
     timings: dict[str, float] = {}
-    _timed(timings, "control-plane", lambda: build.build(log=log))
+    lane_seconds: dict[str, float] = {}
     bins = node_cache() / "bin"
-    components.build_all(bins, log, timings)
-    cache = node_cache().parent / "rootfs"
-    node_tar = _timed(timings, "rootfs-node", lambda: rootfs.rootfs("node", rootfs.NODE, cache, log))
-    proxy_tar = _timed(timings, "rootfs-kube-proxy", lambda: rootfs.rootfs("kube-proxy", rootfs.KUBE_PROXY, cache, log))
-    busybox = debs.busybox(node_cache().parent, log)
+    built = lanes.run(
+        {
+            "go": [("control-plane", lambda: build.build(log=log)), *components.steps(bins, log)],
+            "debian": [*rootfs.all_tars(log), ("busybox", lambda: debs.busybox(node_cache().parent, log))],
+        },
+        timings,
+        lane_seconds,
+        log,
+    )
+    node_tar, proxy_tar, busybox = built["rootfs-node"], built["rootfs-kube-proxy"], built["busybox"]
     specs = component_images(build.bin_dir(), bins, proxy_tar, busybox)  # type: ignore[arg-type]
     _timed(timings, "images", lambda: [ensure(s, log) for s in specs])
     kind_dir = files.kind_module()
@@ -132,8 +139,10 @@ def build_node_image(force: bool = False, log: Callable[[str], None] = print) ->
         "coredns": components.COREDNS,
         "local_path_provisioner": components.LOCAL_PATH,
         "images": [s.name for s in specs],
-        "seconds": round(time.monotonic() - start, 1),
+        "seconds": round(time.monotonic() - start, 1),  # wall clock: the lanes overlap
         "parts": timings,
+        "parts_sum": round(sum(timings.values()), 1),
+        "lanes": lane_seconds,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
     }

@@ -2,19 +2,22 @@
 
 Every module below publishes a go.mod without replace directives, so `go install PKG@VERSION`
 builds it exactly as released. The Kubernetes node commands (kubelet, kubeadm, kube-proxy, kubectl)
-come from the same wrapper module and version stamping as the kwok control plane (build.py).
+come from the same wrapper module and version stamping as the kwok control plane (build.py), with
+the same environment (build.go_env: one Go build cache and module cache for both builds), and the
+node's kubectl is the control plane's own binary, copied: the same module, version, flags and
+stamping (build.ldflags), so building it a second time would only change its build date.
 """
 
 from __future__ import annotations
 
-import os
+import filecmp
 import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import build
+from ... import build, stoppable
 
 CONTAINERD = "2.4.2"
 RUNC = "1.5.3"
@@ -72,7 +75,8 @@ INSTALLS = (
         outputs=("local-path-provisioner",),
     ),
 )
-KUBERNETES_NODE = ("kubelet", "kubeadm", "kube-proxy", "kubectl")
+KUBERNETES_NODE = ("kubelet", "kubeadm", "kube-proxy")  # built; kubectl is copied from the control plane
+COPIED = ("kubectl",)
 
 
 def _run(
@@ -80,9 +84,7 @@ def _run(
 ) -> None:
     log(f"$ {' '.join(command)}")
     try:
-        done = subprocess.run(
-            command, env=env, cwd=cwd, capture_output=True, text=True, timeout=build.go_timeout(), check=False
-        )
+        done = stoppable.run(command, env=env, cwd=cwd, timeout=build.go_timeout())
     except FileNotFoundError:
         raise build.BuildError(f"failed to build the node image: {command[0]!r} is not installed") from None
     except subprocess.TimeoutExpired:
@@ -98,7 +100,7 @@ def go_install(item: GoInstall, out: Path, log: Callable[[str], None]) -> None:
     if all((out / o).is_file() for o in item.outputs):
         return
     out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "GOBIN": str(out), "GOFLAGS": "-mod=mod", "CGO_ENABLED": "1" if item.cgo else "0"}
+    env = build.go_env(GOBIN=str(out), CGO_ENABLED="1" if item.cgo else "0")
     command = ["go", "install", "-trimpath", "-ldflags", item.ldflags]
     if item.tags:
         command += ["-tags", item.tags]
@@ -122,13 +124,8 @@ def module_dir(module: str) -> Path:
 
     build.cache_root().mkdir(parents=True, exist_ok=True)
     try:
-        done = subprocess.run(
-            ["go", "mod", "download", "-json", module],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            cwd=build.cache_root(),
-            check=False,
+        done = stoppable.run(
+            ["go", "mod", "download", "-json", module], env=build.go_env(), timeout=600, cwd=build.cache_root()
         )
     except (FileNotFoundError, subprocess.TimeoutExpired) as e:
         raise build.BuildError(f"failed to build the node image: cannot download {module}: {e}") from None
@@ -140,23 +137,25 @@ def module_dir(module: str) -> Path:
         ) from None
 
 
-def build_all(out: Path, log: Callable[[str], None], timings: dict[str, float]) -> None:
-    """Build (or reuse) every program of the node into `out`; record seconds per part in `timings`."""
-    import time
+def kubernetes_node(out: Path, log: Callable[[str], None]) -> None:
+    """kubelet, kubeadm and kube-proxy built; kubectl copied from the control plane (build.build first)."""
+    if not all((out / c).is_file() for c in KUBERNETES_NODE):
+        build.build_kubernetes(out, KUBERNETES_NODE, log)
+    for name in COPIED:
+        source = build.bin_dir() / name
+        if not source.is_file():
+            raise build.BuildError(f"failed to build the node image: {source} is missing (the control plane's build)")
+        if (out / name).is_file() and filecmp.cmp(source, out / name, shallow=False):
+            continue
+        partial = out / f".{name}.partial"
+        shutil.copy2(source, partial)
+        partial.replace(out / name)
 
-    steps: list[tuple[str, Callable[[], None]]] = [
-        (
-            "kubernetes-node",
-            lambda: (
-                None
-                if all((out / c).is_file() for c in KUBERNETES_NODE)
-                else build.build_kubernetes(out, KUBERNETES_NODE, log)
-            ),
-        ),
+
+def steps(out: Path, log: Callable[[str], None]) -> list[tuple[str, Callable[[], object]]]:
+    """The node's programs as named build steps, in order, for a lane of nodeimage/lanes.py."""
+    return [
+        ("kubernetes-node", lambda: kubernetes_node(out, log)),
         *((i.name, lambda i=i: go_install(i, out, log)) for i in INSTALLS),
         ("pause", lambda: pause(out, log)),
     ]
-    for name, step in steps:
-        start = time.monotonic()
-        step()
-        timings[name] = round(time.monotonic() - start, 1)

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ... import stoppable
 from ...build import BuildError
 
 
@@ -22,7 +23,7 @@ def extract(package: str, cache: Path, log: Callable[[str], None]) -> Path:
     with tempfile.TemporaryDirectory(prefix="kubedoctest-deb-") as tmp:
         for command in (["apt-get", "download", "-q", package],):
             log(f"$ {' '.join(command)}")
-            done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=600, check=False)
+            done = stoppable.run(command, cwd=Path(tmp), timeout=600)
             if done.returncode != 0:
                 raise BuildError(
                     f"failed to build the node image: command {' '.join(command)!r} failed: "
@@ -31,7 +32,9 @@ def extract(package: str, cache: Path, log: Callable[[str], None]) -> Path:
         deb = next(Path(tmp).glob("*.deb"))
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(target)], check=True, timeout=300)
+        unpacked = stoppable.run(["dpkg-deb", "-x", str(deb), str(target)], timeout=300)
+        if unpacked.returncode != 0:
+            raise BuildError(f"failed to build the node image: dpkg-deb -x {deb.name} failed: {unpacked.stderr[-600:]}")
     (target / ".done").write_text("")
     return target
 

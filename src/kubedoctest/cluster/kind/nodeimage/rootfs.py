@@ -7,11 +7,13 @@ killed. bookworm because its systemd (252) still boots on cgroup v1 hosts; syste
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from ... import build, stoppable
 from ...build import BuildError
 
 SUITE = "bookworm"
@@ -24,7 +26,29 @@ NODE = (
 )  # fmt: skip
 # kube-proxy's image: the tools its iptables and nftables modes call.
 KUBE_PROXY = ("iptables", "nftables", "conntrack", "kmod", "ipset")
+# The stand-ins of workload images the docs use (kind/images.py), built with the node image so a
+# cold run does not make them one by one while the tests wait.
+STANDINS = {
+    "standin-nginx": ("nginx-light",),
+    "standin-busybox": ("busybox",),
+    "standin-curl": ("curl", "ca-certificates"),
+    "standin-redis": ("redis-server",),
+}
 TIMEOUT = 1800
+
+
+def cache_dir() -> Path:
+    """Where the tars are kept: KUBEDOCTEST_ROOTFS_CACHE, else node/rootfs in kubedoctest's cache."""
+    return Path(os.environ.get("KUBEDOCTEST_ROOTFS_CACHE") or build.cache_root() / "node" / "rootfs")
+
+
+def all_tars(log: Callable[[str], None]) -> list[tuple[str, Callable[[], Path]]]:
+    """Every root filesystem of a kind cluster as named steps: the node's, kube-proxy's, the stand-ins'."""
+    wanted = {"node": NODE, "kube-proxy": KUBE_PROXY, **STANDINS}
+    return [
+        (f"rootfs-{name}", lambda name=name, packages=packages: rootfs(name, packages, cache_dir(), log))
+        for name, packages in wanted.items()
+    ]
 
 
 def rootfs(
@@ -52,12 +76,15 @@ def rootfs(
     ]
     log(f"$ {' '.join(command)}")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        done = stoppable.run(command, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         partial.unlink(missing_ok=True)
         raise BuildError(
             f"failed to build the node image: {' '.join(command)!r} did not finish within {TIMEOUT} s"
         ) from None
+    except BaseException:  # stopped, or interrupted: no half-written tar is left
+        partial.unlink(missing_ok=True)
+        raise
     if done.returncode != 0:
         partial.unlink(missing_ok=True)
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-20:])
