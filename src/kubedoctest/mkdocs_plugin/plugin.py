@@ -12,7 +12,8 @@ stale-translation notice. The work is done by the modules beside this one; this 
 
 The pages' snippets are the core's collection (collect.checked_page), the CLI's and pytest's; the
 options are checked with the settings' checks (config.check_plugin_options), and a bad one fails
-the build with one line in the CLI's words.
+the build with one line in the CLI's words. A little over 250 lines, and one job: MkDocs' hooks,
+each a few lines that hand the page to the modules beside this one.
 """
 
 from __future__ import annotations

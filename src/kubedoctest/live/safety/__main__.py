@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import README_BEGIN, README_END, readme_section
+from .readme import README_BEGIN, README_END, readme_section
 
 
 def rewrite(text: str) -> str:
