@@ -66,14 +66,16 @@ class Offline:
         self.parsed: dict[int, Parsed] = {
             id(s): parse(s) for s in snippets if not s.directives.skip and s.language in YAML_LANGUAGES
         }
+        by_id = {id(s): s for s in snippets}
         found = [m for p in self.parsed.values() for m in p.manifests]
+        sources = {id(m): (by_id[k].page, by_id[k].where(m.line)) for k, p in self.parsed.items() for m in p.manifests}
         self.opened: dict[int, frozenset[int]] = {}  # per step: the local ports earlier steps forward
         ports: dict[str, set[int]] = {}
         for s in snippets:
             if s.language in SHELL_LANGUAGES:
                 self.opened[id(s)] = frozenset(ports.get(s.page, set()))
                 ports.setdefault(s.page, set()).update(steplint.forwarded_ports(s.text))
-        self.checker = StaticChecker(versions, [*(crds or []), *found])
+        self.checker = StaticChecker(versions, [*(crds or []), *found], sources)
 
     def prepare(self, select: Callable[[str], bool] | None = None) -> list[Prepared]:
         """Collect errors first (all errors of one page line make one failed result), then the

@@ -1,0 +1,59 @@
+"""Cases found by running kubedoctest on real MkDocs projects nobody here wrote (Trivy Operator,
+Postgres Operator, KubeVirt, Chainsaw): each is a fresh, minimal reproduction of one category."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubedoctest import cli
+
+from .support import VERSIONS
+
+VERSION_ARGS = [arg for v in VERSIONS for arg in ("--k8s-version", v)]
+
+
+def crd(spec_fields: str) -> str:
+    return (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n"
+        "spec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions:\n"
+        "  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+        "        properties:\n          spec:\n            type: object\n            properties:\n"
+        f"{spec_fields}"
+    )
+
+
+WIDGET = "```yaml\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n```\n"
+
+
+def project(root: Path, pages: dict[str, str], mkdocs: str = "site_name: t\n", files: dict[str, str] | None = None):
+    (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    for name, text in {**pages, **(files or {})}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def run(capsys, monkeypatch, root: Path, *args: str) -> tuple[int, str]:
+    monkeypatch.chdir(root)
+    try:
+        code = cli.main(["check", "docs", "--cluster", "none", *VERSION_ARGS, *args])
+    except SystemExit as e:
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_a_crd_given_with_crd_wins_over_a_stale_copy_of_it_in_a_design_page(capsys, monkeypatch, tmp_path):
+    stale = "```yaml\n" + crd("              colour: {type: string}\n") + "```\n"
+    project(
+        tmp_path,
+        {"docs/design.md": stale, "docs/use.md": WIDGET},
+        files={"crds/widget.yaml": crd("              size: {type: integer}\n")},
+    )
+    code, out = run(capsys, monkeypatch, tmp_path)
+    assert code == 1 and "unknown field 'spec.size'" in out
+    assert (
+        "(schema of the CustomResourceDefinition at docs/design.md:2; --crd gives the project's own)" in out
+    )  # says which CRD it used
+    code, out = run(capsys, monkeypatch, tmp_path, "--crd", "crds")
+    assert code == 0, out
