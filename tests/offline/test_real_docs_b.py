@@ -57,3 +57,35 @@ def test_a_crd_given_with_crd_wins_over_a_stale_copy_of_it_in_a_design_page(caps
     )  # says which CRD it used
     code, out = run(capsys, monkeypatch, tmp_path, "--crd", "crds")
     assert code == 0, out
+
+
+MACROS = "site_name: t\nplugins:\n- macros\nextra:\n  app:\n    cpu: 1.5.5\n    tag: '1.27'\n"
+POD = (
+    "```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+    "    image: nginx:{{ app.tag }}\n    resources:\n      requests:\n        cpu: {{ app.cpu }}\n```\n"
+)
+
+
+def test_a_macros_variable_of_mkdocs_yml_is_checked_with_the_value_the_site_shows(capsys, monkeypatch, tmp_path):
+    project(tmp_path, {"docs/p.md": POD}, mkdocs=MACROS)
+    code, out = run(capsys, monkeypatch, tmp_path)
+    assert code == 1 and "docs/p.md:12: spec.containers[0].resources.requests.cpu" in out and "1.5.5" in out
+    project(tmp_path, {"docs/p.md": POD}, mkdocs=MACROS.replace("1.5.5", "500m"))
+    assert run(capsys, monkeypatch, tmp_path)[0] == 0
+
+
+def test_a_macros_expression_known_only_at_build_time_is_a_placeholder_not_a_syntax_error(
+    capsys, monkeypatch, tmp_path
+):
+    page = POD.replace("{{ app.cpu }}", "{{ git.tag }}  # set by the build")
+    project(tmp_path, {"docs/p.md": page}, mkdocs=MACROS)
+    code, out = run(capsys, monkeypatch, tmp_path)
+    assert "unquoted template" not in out and "syntax" not in out
+    assert "1 fragment" in out, out
+
+
+def test_without_macros_or_inside_raw_an_unquoted_expression_is_still_an_error(capsys, monkeypatch, tmp_path):
+    project(tmp_path, {"docs/p.md": POD})
+    assert "unquoted template expression" in run(capsys, monkeypatch, tmp_path)[1]
+    project(tmp_path, {"docs/p.md": "{% raw %}\n" + POD + "{% endraw %}\n"}, mkdocs=MACROS)
+    assert "unquoted template expression" in run(capsys, monkeypatch, tmp_path)[1]

@@ -53,6 +53,7 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
     docs = root / (docs_dir if isinstance(docs_dir, str) else "docs")
     macros_dirs = None
     macros_block = ("{%", "%}")
+    macros_variable = ("{{", "}}")
     plugins = _named(data.get("plugins"))
     if "macros" in plugins:
         macros = plugins["macros"] if isinstance(plugins["macros"], dict) else {}
@@ -61,6 +62,8 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         macros_dirs = _unique([*found, docs])
         start, end = macros.get("j2_block_start_string", "{%"), macros.get("j2_block_end_string", "%}")
         macros_block = (start, end) if isinstance(start, str) and isinstance(end, str) else ("{%", "%}")
+        start, end = macros.get("j2_variable_start_string", "{{"), macros.get("j2_variable_end_string", "}}")
+        macros_variable = (start, end) if isinstance(start, str) and isinstance(end, str) else ("{{", "}}")
     markdown_include = None
     if "markdown_include.include" in extensions:
         mi = extensions["markdown_include.include"]
@@ -76,8 +79,17 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         project_root=Path.cwd() if root.resolve().is_relative_to(Path.cwd().resolve()) else root,
         macros_dirs=macros_dirs,
         macros_block=macros_block,
+        macros_variable=macros_variable,
+        macros_variables=_variables(data),
         markdown_include_base=markdown_include,
     )
+
+
+def _variables(data: dict[str, Any]) -> dict[str, Any]:
+    """What mkdocs-macros renders `{{ name }}` to from mkdocs.yml alone: each entry of `extra` by
+    its own name, and the whole configuration as `config`."""
+    extra = data.get("extra")
+    return {**(extra if isinstance(extra, dict) else {}), "config": data}
 
 
 def _named(entries: Any) -> dict[str, Any]:
