@@ -89,3 +89,31 @@ def test_without_macros_or_inside_raw_an_unquoted_expression_is_still_an_error(c
     assert "unquoted template expression" in run(capsys, monkeypatch, tmp_path)[1]
     project(tmp_path, {"docs/p.md": "{% raw %}\n" + POD + "{% endraw %}\n"}, mkdocs=MACROS)
     assert "unquoted template expression" in run(capsys, monkeypatch, tmp_path)[1]
+
+
+ONE_OF = (
+    "              steps:\n                type: array\n                items:\n                  type: object\n"
+    "                  oneOf:\n                  - required: [apply]\n                  - required: [delete]\n"
+    "                  properties:\n                    apply: {type: object}\n                    delete: {type: object}\n"
+)
+STEPS = "```yaml\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  steps:\n{step}```\n"
+
+
+def test_a_oneof_of_required_fields_says_which_fields_and_never_suggests_a_quantity(capsys, monkeypatch, tmp_path):
+    pages = {
+        "docs/none.md": STEPS.format(step="  - {}\n"),
+        "docs/both.md": STEPS.format(step="  - apply: {}\n    delete: {}\n"),
+    }
+    project(tmp_path, pages, files={"crds/w.yaml": crd(ONE_OF)})
+    code, out = run(capsys, monkeypatch, tmp_path, "--crd", "crds")
+    assert code == 1 and "quantity" not in out
+    assert "docs/none.md:8: spec.steps[0]: sets none of apply, delete" in out
+    assert "fix: give exactly one of apply, delete" in out
+    assert "docs/both.md:8: spec.steps[0]: " in out and "fix: keep only one of the alternatives" in out
+
+
+def test_a_value_elided_under_its_key_leaves_a_oneof_unsatisfied_without_failing(capsys, monkeypatch, tmp_path):
+    page = STEPS.format(step="  - apply:\n      # ...\n")
+    project(tmp_path, {"docs/e.md": page}, files={"crds/w.yaml": crd(ONE_OF)})
+    code, out = run(capsys, monkeypatch, tmp_path, "--crd", "crds")
+    assert code == 0 and "1 fragment" in out, out
