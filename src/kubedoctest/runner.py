@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_checked
+from .collect.mkdocs_config import MKDOCS_CONFIGS
 from .config import find_upwards, include_config
 from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from .parse.parse import Parsed, parse
@@ -42,7 +43,7 @@ def resolve_versions(requested: Iterable[str]) -> list[str]:
 def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
     mkdocs = options.mkdocs_yml
     if mkdocs is None and options.paths:
-        mkdocs = find_upwards(Path(options.paths[0]), "mkdocs.yml")
+        mkdocs = find_upwards(Path(options.paths[0]), *MKDOCS_CONFIGS)
     include = include_config(mkdocs, display_root=Path.cwd())
     return collect_checked(options.paths, include)
 

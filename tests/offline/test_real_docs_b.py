@@ -117,3 +117,22 @@ def test_a_value_elided_under_its_key_leaves_a_oneof_unsatisfied_without_failing
     project(tmp_path, {"docs/e.md": page}, files={"crds/w.yaml": crd(ONE_OF)})
     code, out = run(capsys, monkeypatch, tmp_path, "--crd", "crds")
     assert code == 0 and "1 fragment" in out, out
+
+
+def test_a_mkdocs_yaml_and_the_file_it_inherits_give_the_include_settings(capsys, monkeypatch, tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "base.yaml").write_text(
+        "markdown_extensions:\n- pymdownx.snippets:\n    base_path: [manifests]\n", encoding="utf-8"
+    )
+    (tmp_path / "site" / "mkdocs.yaml").write_text("INHERIT: base.yaml\nsite_name: t\n", encoding="utf-8")
+    (tmp_path / "site" / "manifests").mkdir()
+    (tmp_path / "site" / "manifests" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n", encoding="utf-8"
+    )
+    (tmp_path / "site" / "docs").mkdir()
+    (tmp_path / "site" / "docs" / "p.md").write_text('```yaml\n--8<-- "cm.yaml"\n```\n', encoding="utf-8")
+    code, out = run(capsys, monkeypatch, tmp_path / "site")
+    assert code == 1 and "docs/p.md:2 (manifests/cm.yaml:4): metadata.name: Invalid value" in out, out
+    (tmp_path / "site" / "mkdocs.yaml").write_text("INHERIT: gone.yaml\n", encoding="utf-8")
+    code, out = run(capsys, monkeypatch, tmp_path / "site")
+    assert code == 2 and "INHERIT names 'gone.yaml', which is not a file next to it" in out, out
