@@ -136,3 +136,16 @@ def test_a_mkdocs_yaml_and_the_file_it_inherits_give_the_include_settings(capsys
     (tmp_path / "site" / "mkdocs.yaml").write_text("INHERIT: gone.yaml\n", encoding="utf-8")
     code, out = run(capsys, monkeypatch, tmp_path / "site")
     assert code == 2 and "INHERIT names 'gone.yaml', which is not a file next to it" in out, out
+
+
+def test_a_sentence_swallowed_by_a_fence_closed_too_late_is_named_as_such(capsys, monkeypatch, tmp_path):
+    page = (
+        "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n\n"
+        "The file then appears in the volume of the pod\n\n```\n"
+    )
+    project(tmp_path, {"docs/p.md": page})
+    code, out = run(capsys, monkeypatch, tmp_path)
+    assert code == 1 and "docs/p.md:7: YAML syntax error" in out
+    assert "this line reads as a sentence of the page; fix: close the fence before the text" in out
+    project(tmp_path, {"docs/p.md": page.replace("The file then appears", "  key: x\n bad")})
+    assert "reads as a sentence" not in run(capsys, monkeypatch, tmp_path)[1]
