@@ -23,12 +23,15 @@ from .options import CLUSTERS, DEFAULT_CLUSTER, FILE_KEYS, OPTIONS
 from .static import schema
 
 
-def find_upwards(start: Path, name: str) -> Path | None:
+def find_upwards(start: Path, *names: str) -> Path | None:
+    """The nearest file of one of the names in the folder of `start` or above (the first name wins
+    in one folder)."""
     start = start.resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
+        for name in names:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
     return None
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES, CollectError, collect_checked
+from .collect.mkdocs_config import MKDOCS_CONFIGS
 from .config import find_upwards, include_config
 from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from .parse.parse import Parsed, parse
@@ -42,7 +43,7 @@ def resolve_versions(requested: Iterable[str]) -> list[str]:
 def collect_all(options: Options) -> tuple[list[Snippet], list[CollectError]]:
     mkdocs = options.mkdocs_yml
     if mkdocs is None and options.paths:
-        mkdocs = find_upwards(Path(options.paths[0]), "mkdocs.yml")
+        mkdocs = find_upwards(Path(options.paths[0]), *MKDOCS_CONFIGS)
     include = include_config(mkdocs, display_root=Path.cwd())
     return collect_checked(options.paths, include)
 
@@ -66,14 +67,16 @@ class Offline:
         self.parsed: dict[int, Parsed] = {
             id(s): parse(s) for s in snippets if not s.directives.skip and s.language in YAML_LANGUAGES
         }
+        by_id = {id(s): s for s in snippets}
         found = [m for p in self.parsed.values() for m in p.manifests]
+        sources = {id(m): (by_id[k].page, by_id[k].where(m.line)) for k, p in self.parsed.items() for m in p.manifests}
         self.opened: dict[int, frozenset[int]] = {}  # per step: the local ports earlier steps forward
         ports: dict[str, set[int]] = {}
         for s in snippets:
             if s.language in SHELL_LANGUAGES:
                 self.opened[id(s)] = frozenset(ports.get(s.page, set()))
                 ports.setdefault(s.page, set()).update(steplint.forwarded_ports(s.text))
-        self.checker = StaticChecker(versions, [*(crds or []), *found])
+        self.checker = StaticChecker(versions, [*(crds or []), *found], sources)
 
     def prepare(self, select: Callable[[str], bool] | None = None) -> list[Prepared]:
         """Collect errors first (all errors of one page line make one failed result), then the

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..model import Origin
 from .reading import RejectedFile, read_bounded
@@ -36,6 +37,8 @@ class IncludeConfig:
     # mkdocs-macros (`{% include "f" %}`, `{% raw %}`): its template folders, None when not enabled
     macros_dirs: list[Path] | None = None
     macros_block: tuple[str, str] = ("{%", "%}")  # its Jinja block delimiters (j2_block_start_string, ...)
+    macros_variable: tuple[str, str] = ("{{", "}}")  # its variable delimiters (j2_variable_start_string, ...)
+    macros_variables: dict[str, Any] = field(default_factory=dict)  # what `{{ name }}` renders to (extra, config)
     # markdown-include (`{!f!}`): its base path, None when not enabled
     markdown_include_base: Path | None = None
 

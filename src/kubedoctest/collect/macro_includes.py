@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..model import Origin
 from .include_files import MAX_DEPTH, IncludeConfig, IncludeError, failed_line, read_included
+from .macro_variables import render_variables
 
 Line = tuple[str, Origin]
 
@@ -36,6 +37,8 @@ def _jinja(block: tuple[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
 def expand_macros(lines: list[Line], config: IncludeConfig, depth: int = 0, seen: tuple[Path, ...] = ()) -> list[Line]:
     """The lines with every macros and markdown-include include replaced by the file's lines."""
     out: list[Line] = []
+    if config.macros_dirs is not None:  # Jinja renders the page, and each file it includes, first
+        lines = render_variables(lines, config.macros_variables, config.macros_block, config.macros_variable)
     include_re, raw_re = _jinja(config.macros_block)
     opener = config.macros_block[0]
     for text, origin in lines:

@@ -13,6 +13,8 @@ from .includes import IncludeConfig
 from .reading import read_bounded
 
 MAX_CONFIG_BYTES = 1024 * 1024
+MKDOCS_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")  # the names MkDocs looks for, in its order
+MAX_INHERIT = 10  # INHERIT chains; a longer one is almost surely a cycle
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -34,12 +36,8 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
     """The pymdownx.snippets settings of a mkdocs.yml (defaults when there is none)."""
     if mkdocs_yml is None:
         return IncludeConfig(base_paths=[Path.cwd()], display_root=display_root, project_root=Path.cwd())
-    try:
-        data = yaml.load(read_bounded(mkdocs_yml, MAX_CONFIG_BYTES).decode("utf-8"), Loader=_TolerantLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as e:
-        raise InputError(f"failed to read {mkdocs_yml}: {e}") from None
+    data = _read(mkdocs_yml)
     root = mkdocs_yml.parent
-    data = data if isinstance(data, dict) else {}
     extensions = _named(data.get("markdown_extensions"))
     options = extensions.get("pymdownx.snippets", {})
     if not isinstance(options, dict):
@@ -53,6 +51,7 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
     docs = root / (docs_dir if isinstance(docs_dir, str) else "docs")
     macros_dirs = None
     macros_block = ("{%", "%}")
+    macros_variable = ("{{", "}}")
     plugins = _named(data.get("plugins"))
     if "macros" in plugins:
         macros = plugins["macros"] if isinstance(plugins["macros"], dict) else {}
@@ -61,6 +60,8 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         macros_dirs = _unique([*found, docs])
         start, end = macros.get("j2_block_start_string", "{%"), macros.get("j2_block_end_string", "%}")
         macros_block = (start, end) if isinstance(start, str) and isinstance(end, str) else ("{%", "%}")
+        start, end = macros.get("j2_variable_start_string", "{{"), macros.get("j2_variable_end_string", "}}")
+        macros_variable = (start, end) if isinstance(start, str) and isinstance(end, str) else ("{{", "}}")
     markdown_include = None
     if "markdown_include.include" in extensions:
         mi = extensions["markdown_include.include"]
@@ -76,8 +77,43 @@ def include_config(mkdocs_yml: Path | None, display_root: Path) -> IncludeConfig
         project_root=Path.cwd() if root.resolve().is_relative_to(Path.cwd().resolve()) else root,
         macros_dirs=macros_dirs,
         macros_block=macros_block,
+        macros_variable=macros_variable,
+        macros_variables=_variables(data),
         markdown_include_base=markdown_include,
     )
+
+
+def _read(path: Path, depth: int = 0) -> dict[str, Any]:
+    """A mkdocs.yml merged over the file its INHERIT names, as MkDocs merges them (mappings key by
+    key, the child's value wins; anything else replaced)."""
+    try:
+        data = yaml.load(read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as e:
+        raise InputError(f"failed to read {path}: {e}") from None
+    data = data if isinstance(data, dict) else {}
+    parent = data.pop("INHERIT", None)
+    if not isinstance(parent, str):
+        return data
+    if depth >= MAX_INHERIT:
+        raise InputError(f"{path}: INHERIT nested more than {MAX_INHERIT} deep; break the cycle")
+    base = path.parent / parent
+    if not base.is_file():
+        raise InputError(f"{path}: INHERIT names {parent!r}, which is not a file next to it; fix the path")
+    return _merge(_read(base, depth + 1), data)
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in child.items():
+        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def _variables(data: dict[str, Any]) -> dict[str, Any]:
+    """What mkdocs-macros renders `{{ name }}` to from mkdocs.yml alone: each entry of `extra` by
+    its own name, and the whole configuration as `config`."""
+    extra = data.get("extra")
+    return {**(extra if isinstance(extra, dict) else {}), "config": data}
 
 
 def _named(entries: Any) -> dict[str, Any]:

@@ -14,11 +14,11 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def project_root(given: Path) -> Path:
-    """The project a path belongs to: the nearest folder above it with a mkdocs.yml or a
+    """The project a path belongs to: the nearest folder above it with a mkdocs.yml (.yaml) or a
     pyproject.toml, else the folder itself. Pages must resolve inside it."""
     start = given.resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
-        if (folder / "mkdocs.yml").is_file() or (folder / "pyproject.toml").is_file():
+        if any((folder / name).is_file() for name in ("mkdocs.yml", "mkdocs.yaml", "pyproject.toml")):
             return folder
     return start if start.is_dir() else start.parent
 

@@ -49,6 +49,9 @@ class Excuse:
             # an excerpt shows what it is about: a partial object, counted and reported as a fragment
             self.reasons[f"partial: no {message.split(chr(39))[1]}"] = None
             return True
+        if self.partial and ": sets none of " in message:  # a oneOf of required fields, all left out
+            self.reasons[f"partial: no value at {message.split(':', 1)[0]}"] = None
+            return True
         return self.partial and (
             "has no value" in message or message.split(": ", 1)[-1].startswith("null is not of type")
         )

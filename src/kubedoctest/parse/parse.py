@@ -79,6 +79,12 @@ def parse(snippet: Snippet) -> Parsed:
                 f"YAML syntax error: {problem}",
                 hint="a value that starts with * (a wildcard like *.example.com) must be quoted: '*.example.com'",
             )
+        elif yaml_errors.prose(bad) and line > 0:
+            walker.error(
+                line,
+                f"YAML syntax error: {problem}; this line reads as a sentence of the page",
+                hint="close the fence before the text (a ``` line is missing above it), or make the line a # comment",
+            )
         else:
             walker.error(
                 line,

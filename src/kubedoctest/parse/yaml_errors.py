@@ -60,6 +60,16 @@ def not_yaml(text: str, original: str) -> str | None:
     return None
 
 
+_SENTENCE = re.compile(r"^[A-Z][a-z]+(?: [\w'`(),/.-]+){4,}[.:!?]?$")
+
+
+def prose(line: str) -> bool:
+    """Whether a line that breaks the YAML reads as a sentence of the page around the fence (a
+    fence closed too late holds the text after it): unindented, a capitalised word and at least
+    four more, no `key:` before the first space."""
+    return line == line.lstrip() and _SENTENCE.match(line.rstrip()) is not None and ": " not in line
+
+
 def python_error(text: str) -> yaml.YAMLError | None:
     """The same error from PyYAML's Python parser, whose messages say more than libyaml's
     (`expected <block end>, but found '<block mapping start>'` for `did not find expected key`)."""

@@ -44,14 +44,19 @@ def _without_nulls(obj: Any) -> Any:
 
 
 class CustomResources:
-    """The CRDs found in the checked docs, by (apiVersion, kind)."""
+    """The CRDs found in the checked docs, by (apiVersion, kind). The first definition of a kind
+    wins: the caller adds the project's own (`--crd`, the cluster's) before those of the docs, so a
+    stale CRD in a design page never overrides the real one."""
 
     def __init__(self) -> None:
         self._schemas: dict[tuple[str, str], Any] = {}
         self._validators: dict[tuple[str, str], Any] = {}
         self.scopes: dict[tuple[str, str], str] = {}
+        self.sources: dict[tuple[str, str], tuple[str, str]] = {}  # page, page:line of a CRD of the docs
 
-    def add(self, manifest: Manifest) -> None:
+    def add(self, manifest: Manifest, source: tuple[str, str] | None = None) -> None:
+        """Define the kinds of a CRD; `source` is the page and page:line it was found at (None for
+        a file of `--crd` or the cluster's)."""
         spec = manifest.obj.get("spec")
         if manifest.api_version != CRD_API or not isinstance(spec, dict):
             return
@@ -66,6 +71,8 @@ class CustomResources:
             if not isinstance(version, dict) or not isinstance(version.get("name"), str):
                 continue
             key = (f"{group}/{version['name']}", kind)
+            if key in self._schemas:
+                continue
             found = version.get("schema")
             schema = found.get("openAPIV3Schema") if isinstance(found, dict) else None
             if isinstance(schema, dict):
@@ -80,6 +87,8 @@ class CustomResources:
             props.setdefault("metadata", {"type": "object", "x-kubernetes-preserve-unknown-fields": True})
             self._schemas[key] = _strict(schema)
             self.scopes[key] = str(spec.get("scope", "Namespaced"))
+            if source is not None:
+                self.sources[key] = source
 
     def versions_of(self, group: str, kind: str) -> list[str]:
         """The versions the CRDs give for a group and kind (to say which ones a wrong apiVersion misses)."""

@@ -47,10 +47,26 @@ def explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None,
         elif '"string"' in error.message:
             hint = "quote the value"
     elif "oneOf" in error.message or "anyOf" in error.message:
-        hint = "use a quantity like 500m or 128Mi, or a port number or name, as the field expects"
+        return [_alternatives(error, path)]
     elif "is not one of" in error.message:
         hint = "use one of the listed values (they are case-sensitive)"
     return [(message, hint, path)]
+
+
+def _alternatives(error: SchemaError, path: tuple[str | int, ...]) -> tuple[str, str | None, tuple]:
+    """A oneOf/anyOf error said by what its alternatives want: one field of a list (a CRD's
+    `oneOf: [{required: [a]}, {required: [b]}]`), or a quantity or port (int-or-string)."""
+    where = dotted(path)
+    if "more than one" in error.message:  # every alternative matched: their errors say nothing
+        return f"{where}: {error.message}", "keep only one of the alternatives the field allows", path
+    needs = [REQUIRED.match(b[0]) if len(b) == 1 else None for b in error.branches]
+    if needs and all(needs):
+        names = ", ".join(m.group(1) for m in needs if m)
+        return f"{where}: sets none of {names}", f"give exactly one of {names}", path
+    kinds = {m for b in error.branches for m in b}
+    if kinds and all('is not of type "integer"' in m or 'is not of type "string"' in m for m in kinds):
+        return f"{where}: {error.message}", "use a quantity like 500m or 128Mi, or a port number or name", path
+    return f"{where}: {error.message}", None, path
 
 
 def known_fields(vs: VersionSchemas, definition: str | None) -> list[str]:

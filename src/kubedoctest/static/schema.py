@@ -28,6 +28,7 @@ class SchemaError:
     message: str
     definition: str | None = None  # the definition whose rule failed, when known
     unexpected: tuple[str, ...] = ()  # for "additional properties" errors: the unknown keys
+    branches: tuple[tuple[str, ...], ...] = ()  # for oneOf/anyOf errors: each alternative's own errors
 
 
 def schema_error(e: Any) -> SchemaError:
@@ -35,7 +36,8 @@ def schema_error(e: Any) -> SchemaError:
     unexpected: tuple[str, ...] = ()
     if isinstance(e.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         unexpected = tuple(str(k) for k in e.kind.unexpected)
-    return SchemaError(tuple(e.instance_path), _shorten(e.message), unexpected=unexpected)
+    branches = tuple(tuple(str(b.message) for b in branch) for branch in (getattr(e.kind, "context", None) or []))
+    return SchemaError(tuple(e.instance_path), _shorten(e.message), unexpected=unexpected, branches=branches)
 
 
 def _schema_root() -> Path:

@@ -30,12 +30,16 @@ _META_KEYS = ("name", "namespace", "labels", "annotations", "generateName")
 class StaticChecker:
     """Checks the manifests of many snippets against a matrix of Kubernetes versions."""
 
-    def __init__(self, versions: list[str], all_manifests: list[Manifest]):
+    def __init__(
+        self, versions: list[str], all_manifests: list[Manifest], sources: dict[int, tuple[str, str]] | None = None
+    ):
+        """`all_manifests`: the project's own CRDs first, then every manifest of the docs;
+        `sources`: the page and page:line of the manifests found in the docs, by id()."""
         self.versions = versions
         self.crds = CustomResources()
         for m in all_manifests:
             if m.api_version == CRD_API and m.kind == "CustomResourceDefinition":
-                self.crds.add(m)
+                self.crds.add(m, (sources or {}).get(id(m)))
         gvks = frozenset((m.api_version, m.kind) for m in all_manifests)
         self._schemas: dict[str, VersionSchemas] = {v: schemas(v) for v in versions}
         self._gvks = gvks
@@ -174,10 +178,15 @@ class StaticChecker:
         if self.crds.knows(api_version, kind):
             errors = self.crds.errors(manifest)
             excuse.several = sum(1 for e in errors if REQUIRED.match(e.message)) >= 2
+            source = self.crds.sources.get((api_version, kind))
             for error in errors:
                 known = self.crds.fields_at(api_version, kind, error.path)
                 for message, hint, path in explain(error, known):
                     hint = hint or "follow the CustomResourceDefinition's schema"
+                    if source and source[0] != snippet.page:  # one on another page may be a stale copy
+                        hint += (
+                            f" (schema of the CustomResourceDefinition at {source[1]}; --crd gives the project's own)"
+                        )
                     if not excuse(path, message):
                         self._add(merged, snippet, manifest, path, message, hint, version)
             return
