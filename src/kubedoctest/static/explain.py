@@ -19,8 +19,10 @@ def dotted(path: tuple[str | int, ...]) -> str:
     return out or "(object)"
 
 
-def explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None, tuple]]:
-    """(message, hint, field path) for one schema error; an unknown field points to its own line."""
+def explain(error: SchemaError, known: list[str], custom: bool = False) -> list[tuple[str, str | None, tuple]]:
+    """(message, hint, field path) for one schema error; an unknown field points to its own line.
+    `custom`: the schema is a CustomResourceDefinition's, whose alternatives are its own, not the
+    quantities and int-or-strings of the built-in ones."""
     path = error.path
     unexpected = list(error.unexpected)
     if not unexpected:
@@ -46,6 +48,10 @@ def explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None,
             hint = "write the number without quotes"
         elif '"string"' in error.message:
             hint = "quote the value"
+    elif custom and "more than one of the schemas" in error.message:
+        hint = "give the fields that tell the alternatives of the CustomResourceDefinition's schema apart"
+    elif custom and ("oneOf" in error.message or "anyOf" in error.message):
+        hint = "write the value in one of the forms the CustomResourceDefinition's schema allows"
     elif "oneOf" in error.message or "anyOf" in error.message:
         hint = "use a quantity like 500m or 128Mi, or a port number or name, as the field expects"
     elif "is not one of" in error.message:

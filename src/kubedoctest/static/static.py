@@ -176,7 +176,7 @@ class StaticChecker:
             excuse.several = sum(1 for e in errors if REQUIRED.match(e.message)) >= 2
             for error in errors:
                 known = self.crds.fields_at(api_version, kind, error.path)
-                for message, hint, path in explain(error, known):
+                for message, hint, path in explain(error, known, custom=True):
                     hint = hint or "follow the CustomResourceDefinition's schema"
                     if not excuse(path, message):
                         self._add(merged, snippet, manifest, path, message, hint, version)
