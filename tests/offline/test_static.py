@@ -311,3 +311,15 @@ def test_a_crd_that_lacks_the_version_names_the_versions_it_serves():
 def test_several_required_fields_missing_make_an_excerpt_not_a_failure():
     out = checked("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: 2")
     assert out.findings == [] and {"partial: no spec.selector", "partial: no spec.template"} <= set(out.fragment)
+
+
+def test_a_value_that_names_the_one_to_fill_in_is_a_placeholder():
+    out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: REPLACE_WITH_CONFIG_NAME")
+    assert out.findings == [] and out.fragment == ["placeholder REPLACE_WITH_CONFIG_NAME"]
+
+
+def test_a_groupless_apiversion_other_than_v1_of_no_kubernetes_kind_is_a_tools_file_not_a_mistake():
+    out = checked("apiVersion: v1alpha1\nkind: ToolReport\nmetadata:\n  name: a\nresult: ok")
+    assert out.findings == [] and "a tool's file format" in out.skipped_objects[0]
+    (finding,) = checked("apiVersion: v1beta1\nkind: Pod\nmetadata:\n  name: a").findings
+    assert "does not serve Pod" in finding.message

@@ -93,6 +93,8 @@ class StaticChecker:
             vs = self._schemas[version]
             if (api_version, kind) in apis.OPENSHIFT_CORE:
                 break  # served by OpenShift, not by kube-apiserver
+            if not group and api_version != "v1" and not vs.kinds.get(kind):
+                break  # `v1alpha1` with no group, of no core kind: a tool's file format
             if group in vs.groups or apis.removal(api_version, kind, version) or self.crds.knows(api_version, kind):
                 return None
             if _near_builtin(vs, api_version, kind) or apis.near_tool_group(group):
@@ -102,6 +104,11 @@ class StaticChecker:
             return (
                 f"custom resource {api_version} {kind}: its CustomResourceDefinition serves "
                 f"{', '.join(served)}, not {api_version.split('/')[-1]}; only its metadata checked"
+            )
+        if not group and api_version != "v1" and (api_version, kind) not in apis.OPENSHIFT_CORE:
+            return (
+                f"{api_version} {kind}: an apiVersion without a group that is not v1, of no Kubernetes kind, "
+                "is no API server's (a tool's file format?); only its metadata checked"
             )
         openshift = apis.OPENSHIFT_CORE.get((api_version, kind))
         if openshift:
