@@ -323,3 +323,39 @@ def test_a_groupless_apiversion_other_than_v1_of_no_kubernetes_kind_is_a_tools_f
     assert out.findings == [] and "a tool's file format" in out.skipped_objects[0]
     (finding,) = checked("apiVersion: v1beta1\nkind: Pod\nmetadata:\n  name: a").findings
     assert "does not serve Pod" in finding.message
+
+
+WIDGET_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.samples.kubedoctest.io
+spec:
+  group: samples.kubedoctest.io
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              onMiss: {type: string, enum: [deny, allow, authenticate]}
+---
+apiVersion: samples.kubedoctest.io/v1
+kind: Widget
+metadata:
+  name: a
+spec:
+"""
+
+
+def test_a_value_that_lists_the_allowed_values_to_choose_from_is_alternatives_not_a_mistake():
+    out = checked(WIDGET_CRD + "  onMiss: deny/allow")
+    assert out.findings == [] and out.fragment == ["alternatives: 'deny/allow' lists the allowed values"]
+    (finding,) = checked(WIDGET_CRD + "  onMiss: deny/maybe").findings
+    assert "is not one of" in finding.message
