@@ -359,3 +359,20 @@ def test_a_value_that_lists_the_allowed_values_to_choose_from_is_alternatives_no
     assert out.findings == [] and out.fragment == ["alternatives: 'deny/allow' lists the allowed values"]
     (finding,) = checked(WIDGET_CRD + "  onMiss: deny/maybe").findings
     assert "is not one of" in finding.message
+
+
+def test_lines_that_lost_their_indentation_under_an_empty_key_are_one_finding_each_not_one_per_key():
+    text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\nnamespace: b\nname: a\nspec:\nreplicas: 2\npaused: true"
+    found = sorted((f.where, f.message, f.hint) for f in checked(text).findings)
+    assert found == [
+        (
+            "p.md:5",
+            "namespace, name at the top level and metadata empty: the lines lost their indentation",
+            "indent namespace: under metadata:",
+        ),
+        (
+            "p.md:8",
+            "replicas, paused at the top level and spec empty: the lines lost their indentation",
+            "indent replicas: under spec:",
+        ),
+    ]

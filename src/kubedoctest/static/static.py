@@ -11,6 +11,7 @@ from ..parse.excuse import SPEC_REQUIRED, Excuse
 from . import apis
 from .crd import CRD_API, CustomResources
 from .explain import REQUIRED, dotted, explain, known_fields
+from .indentation import lost_indentation
 from .schema import Validator, VersionSchemas, schemas
 
 
@@ -22,9 +23,6 @@ class StaticOutcome:
     tool_configs: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
     fragment: list[str] = field(default_factory=list)  # why the snippet is only part of an object
-
-
-_META_KEYS = ("name", "namespace", "labels", "annotations", "generateName")
 
 
 class StaticChecker:
@@ -73,9 +71,9 @@ class StaticChecker:
             for path, message, hint in object_formats.problems(manifest):
                 if not excuse(path, message):
                     self._add(merged, snippet, manifest, path, message, hint, "*")
-            self._structure(merged, snippet, manifest, reasons)
             for version in out.versions:
                 self._check_one(merged, snippet, manifest, version, excuse)
+            self._structure(merged, snippet, manifest, reasons)  # after: it folds the unknown fields it explains
             out.checked.append(manifest)
         for (where, message, path, hint, severity), versions in merged.items():
             version = None if versions == ["*"] else _versions_text(versions, out.versions)
@@ -131,21 +129,34 @@ class StaticChecker:
         """Mistakes of shape every API server rejects, whatever its version's schema says; a
         workload shown without its spec is a part of an object (one of the fragment `reasons`)."""
         obj = manifest.obj
-        meta = obj.get("metadata")
-        stray = [k for k in _META_KEYS if k in obj]
-        if stray and "metadata" in obj and not meta:  # (an object reference has no metadata key)
+        lost = lost_indentation(obj, self._top_fields(manifest))
+        for parent, keys in lost.items():
             self._add(
                 merged,
                 snippet,
                 manifest,
-                (stray[0],),
-                f"{', '.join(stray)} at the top level and metadata empty: the lines lost their indentation",
-                f"indent {stray[0]}: under metadata:",
+                (keys[0],),
+                f"{', '.join(keys)} at the top level and {parent} empty: the lines lost their indentation",
+                f"indent {keys[0]}: under {parent}:",
                 "*",
             )
+        for key in (k for keys in lost.values() for k in keys):  # reported once above, not once per key
+            where = snippet.where(manifest.line_of((key,)))
+            for found in [m for m in merged if m[0] == where and m[1] == f"unknown field {key!r}"]:
+                del merged[found]
         if (manifest.api_version, manifest.kind) in SPEC_REQUIRED and "spec" not in obj:
             # every API server rejects it, whatever its version's schema says: a part, on every version
             reasons["partial: no spec"] = None
+
+    def _top_fields(self, manifest: Manifest) -> list[str] | None:
+        """The top-level fields the object's schema allows, or None without a schema."""
+        key = (manifest.api_version, manifest.kind)
+        if self.crds.knows(*key):
+            return self.crds.fields_at(*key, ())
+        for vs in self._schemas.values():
+            if key in vs.by_gvk:
+                return known_fields(vs, vs.by_gvk[key])
+        return None
 
     def _add(self, merged, snippet, manifest, path, message, hint, version, severity="error") -> None:
         where = snippet.where(manifest.line_of(path))
