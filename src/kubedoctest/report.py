@@ -99,8 +99,33 @@ def to_text(results: list[Result], verbose: bool = False, header: str | None = N
         elif verbose or (r.status == Status.PASSED and any(f.severity == "warning" for f in r.findings)):
             lines.append(f"{r.status.value.upper()} {r.snippet.id} [{r.stage}]")
             lines.extend(f"  {m}" for m in r.messages)
+    note = crd_note(results)
+    if note:
+        lines.append(note)
     lines.append(summary_text(summary(results)))
     return "\n".join(lines)
+
+
+_NO_CRD = re.compile(r"custom resource \S+ (\S+): no CustomResourceDefinition for it")
+
+
+def crd_note(results: list[Result]) -> str | None:
+    """One line for the custom resources checked only for their metadata, with the kinds most
+    often met, so the fix (`--crd`) is seen without -v; None when every one had its CRD."""
+    kinds: Counter[str] = Counter()
+    snippets = 0
+    for r in results:
+        found = [m.group(1) for f in r.findings for m in [_NO_CRD.search(f.message)] if m]
+        snippets += bool(found)
+        kinds.update(set(found))
+    if not snippets:
+        return None
+    shown = ", ".join(k for k, _ in kinds.most_common(5)) + (", ..." if len(kinds) > 5 else "")
+    return (
+        f"note: {snippets} {'snippet holds' if snippets == 1 else 'snippets hold'} custom resources with no CustomResourceDefinition ({shown}), checked "
+        "only for their metadata; give their CRDs with --crd PATH (a file or a folder, repeatable) or crds = [...] "
+        "in [tool.kubedoctest]"
+    )
 
 
 _WHERE = re.compile(r"^(?P<page>.+?):(?P<line>[0-9]+)(?: \((?P<file>.+?):(?P<file_line>[0-9]+)\))?$")

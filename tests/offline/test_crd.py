@@ -168,3 +168,44 @@ def test_strict_forbids_unknown_fields_unless_the_schema_preserves_them():
         "anyOf": [{"type": "integer"}, {"type": "string"}]
     }
     assert _strict({"type": "string", "nullable": True}) == {"type": ["string", "null"]}
+
+
+def test_defaults_of_a_crd_are_filled_before_its_one_of_is_checked_as_the_api_server_does():
+    address = {
+        "type": "object",
+        "oneOf": [
+            {"properties": {"type": {"enum": ["IP"]}, "value": {"pattern": "^[0-9.]+$"}}},
+            {"properties": {"type": {"not": {"enum": ["IP"]}}}},
+        ],
+        "properties": {"type": {"type": "string", "default": "IP"}, "value": {"type": "string"}},
+    }
+    schema = {
+        "type": "object",
+        "properties": {"spec": {"type": "object", "properties": {"addresses": {"type": "array", "items": address}}}},
+    }
+    found = CustomResources()
+    found.add(crd([{"name": "v1", "schema": {"openAPIV3Schema": schema}}]))
+    assert found.errors(widget({"addresses": [{"value": "10.0.0.8"}, {"type": "Hostname", "value": "a.b"}]})) == []
+    (error,) = found.errors(widget({"addresses": [{"value": "not-an-ip"}]}))
+    assert error.path == ("spec", "addresses", 0)
+
+
+def test_a_crd_alternative_error_gets_a_fix_about_the_crds_alternatives_not_quantities():
+    from kubedoctest.static.explain import explain
+    from kubedoctest.static.schema import SchemaError
+
+    both = SchemaError(
+        ("spec", "a"), "{\"v\":1} is valid under more than one of the schemas listed in the 'oneOf' keyword"
+    )
+    ((_, custom_hint, _),) = explain(both, [], custom=True)
+    assert custom_hint == "keep only one of the alternatives the field allows"
+    types = ['{"v":1} is not of type "integer"', '{"v":1} is not of type "string"']
+    none = SchemaError(
+        ("spec", "a"),
+        "{\"v\":1} is not valid under any of the schemas listed in the 'oneOf' keyword",
+        branches=((types[0],), (types[1],)),
+    )
+    ((_, custom_hint, _),) = explain(none, [], custom=True)
+    ((_, builtin_hint, _),) = explain(none, [])
+    assert "CustomResourceDefinition" in custom_hint and "quantity" not in custom_hint
+    assert "quantity" in builtin_hint

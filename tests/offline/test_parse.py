@@ -359,3 +359,29 @@ def test_a_named_excerpt_with_an_elision_and_no_apiversion_is_partial():
 def test_an_elision_does_not_hide_a_bad_escape_near_it():
     (finding,) = rendered('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  ...\ndata:\n  rule: "a\\.b"')
     assert "YAML syntax error" in finding
+
+
+def test_an_excerpt_cut_from_deep_inside_an_object_is_no_syntax_error():
+    text = "    volumeMounts:\n      - name: tpl\n        mountPath: /etc/tpl\n  volumes:\n    - name: tpl\n      configMap:\n        name: tpl"
+    p = parse(snippet(text))
+    assert (p.findings, p.others, p.manifests) == ([], 1, [])
+
+
+def test_a_mistake_inside_one_level_of_a_cut_excerpt_is_reported_at_its_line():
+    text = "    volumeMounts:\n      - name: tpl\n  volumes:\n    - name: tpl\n      configMap: a: b"
+    (finding,) = rendered(text)
+    assert finding.startswith("p.md:15: YAML syntax error")
+
+
+def test_a_first_line_indented_by_mistake_is_still_a_syntax_error():
+    assert rendered("  apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a")
+
+
+def test_plain_words_in_a_yaml_fence_are_not_a_manifest():
+    p = parse(snippet("# the operation name\nsome-option-name\n\n# the port\nother-option-port"))
+    assert (p.findings, p.others, p.manifests) == ([], 1, [])
+
+
+def test_a_list_item_that_starts_with_a_reserved_character_is_read_as_text():
+    p = parse(snippet("contact:\n- @team/maintainers\n- name: @bob"))
+    assert p.findings == []

@@ -147,7 +147,8 @@ def test_a_custom_resource_is_checked_against_a_crd_given_outside_the_docs(tmp_p
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     base = [*KUBEDOCTEST, "check", "docs", "--cluster", "none"]
     without = subprocess.run(base, cwd=tmp_path, capture_output=True, text=True, env=env)
-    assert without.returncode == 0 and "no CustomResourceDefinition" not in without.stdout  # skipped, quietly listed
+    assert without.returncode == 0 and "info: not checked" not in without.stdout  # skipped, not listed one by one
+    assert "note: 1 snippet holds custom resources with no CustomResourceDefinition (Widget)" in without.stdout
     found = subprocess.run([*base, "--crd", "crds"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert found.returncode == 1
     assert 'docs/w.md:7: spec.size: "big" is not of type "integer"' in found.stdout

@@ -114,3 +114,17 @@ def test_the_verbose_text_report_lists_every_snippet_and_skip_reasons():
     assert "PASSED docs/a.md:3 [static]" in lines
     assert "SKIPPED docs/b.md:5 [collect]" in lines
     assert "  docs/b.md:5: info: skipped: a fragment" in lines
+
+
+def test_the_text_report_says_once_which_custom_resources_lacked_their_crd_and_how_to_give_it():
+    reason = (
+        "not checked: W/a: custom resource x.io/v1 {kind}: no CustomResourceDefinition for it (give one with --crd)"
+    )
+    skipped = [
+        result("docs/c.md", n, Status.SKIPPED, findings=[Finding(f"docs/c.md:{n}", reason.format(kind=k), "info")])
+        for n, k in ((3, "Widget"), (9, "Widget"), (15, "Gadget"))
+    ]
+    text = report.to_text(skipped)
+    assert "note: 3 snippets hold custom resources with no CustomResourceDefinition (Widget, Gadget)" in text
+    assert "--crd PATH" in text
+    assert "note:" not in report.to_text(RESULTS)

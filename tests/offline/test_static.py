@@ -311,3 +311,68 @@ def test_a_crd_that_lacks_the_version_names_the_versions_it_serves():
 def test_several_required_fields_missing_make_an_excerpt_not_a_failure():
     out = checked("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: 2")
     assert out.findings == [] and {"partial: no spec.selector", "partial: no spec.template"} <= set(out.fragment)
+
+
+def test_a_value_that_names_the_one_to_fill_in_is_a_placeholder():
+    out = checked("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: REPLACE_WITH_CONFIG_NAME")
+    assert out.findings == [] and out.fragment == ["placeholder REPLACE_WITH_CONFIG_NAME"]
+
+
+def test_a_groupless_apiversion_other_than_v1_of_no_kubernetes_kind_is_a_tools_file_not_a_mistake():
+    out = checked("apiVersion: v1alpha1\nkind: ToolReport\nmetadata:\n  name: a\nresult: ok")
+    assert out.findings == [] and "a tool's file format" in out.skipped_objects[0]
+    (finding,) = checked("apiVersion: v1beta1\nkind: Pod\nmetadata:\n  name: a").findings
+    assert "does not serve Pod" in finding.message
+
+
+WIDGET_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.samples.kubedoctest.io
+spec:
+  group: samples.kubedoctest.io
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              onMiss: {type: string, enum: [deny, allow, authenticate]}
+---
+apiVersion: samples.kubedoctest.io/v1
+kind: Widget
+metadata:
+  name: a
+spec:
+"""
+
+
+def test_a_value_that_lists_the_allowed_values_to_choose_from_is_alternatives_not_a_mistake():
+    out = checked(WIDGET_CRD + "  onMiss: deny/allow")
+    assert out.findings == [] and out.fragment == ["alternatives: 'deny/allow' lists the allowed values"]
+    (finding,) = checked(WIDGET_CRD + "  onMiss: deny/maybe").findings
+    assert "is not one of" in finding.message
+
+
+def test_lines_that_lost_their_indentation_under_an_empty_key_are_one_finding_each_not_one_per_key():
+    text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\nnamespace: b\nname: a\nspec:\nreplicas: 2\npaused: true"
+    found = sorted((f.where, f.message, f.hint) for f in checked(text).findings)
+    assert found == [
+        (
+            "p.md:5",
+            "namespace, name at the top level and metadata empty: the lines lost their indentation",
+            "indent namespace: under metadata:",
+        ),
+        (
+            "p.md:8",
+            "replicas, paused at the top level and spec empty: the lines lost their indentation",
+            "indent replicas: under spec:",
+        ),
+    ]

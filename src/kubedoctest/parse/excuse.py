@@ -4,6 +4,8 @@ is a fragment."""
 
 from __future__ import annotations
 
+import re
+
 from . import fragments
 
 # Kinds that every API server rejects without a spec (the schemas of some versions do not say so)
@@ -43,6 +45,10 @@ class Excuse:
         if held is not None:
             self.reasons[f"placeholder {held}"] = None
             return True
+        listed = choices(message)
+        if listed:
+            self.reasons[f"alternatives: {listed!r} lists the allowed values"] = None
+            return True
         whole_spec = message == "missing required field 'spec'"  # an excerpt of its metadata
         several = self.several  # more than one required field left out: an excerpt, not a slip
         if message.startswith("missing required field") and (self.partial or self.excerpt or whole_spec or several):
@@ -55,6 +61,20 @@ class Excuse:
         return self.partial and (
             "has no value" in message or message.split(": ", 1)[-1].startswith("null is not of type")
         )
+
+
+_NOT_ONE_OF = re.compile(r'"(?P<value>[^"]*)" is not one of (?P<allowed>.*)$')
+
+
+def choices(message: str) -> str | None:
+    """The value of an enum error that lists allowed values to choose from (`deny/allow`,
+    `Always | Never`), as a page shows the choice; or None."""
+    m = _NOT_ONE_OF.search(message)
+    if not m:
+        return None
+    allowed = set(re.findall(r'"([^"]*)"', m.group("allowed")))
+    parts = [p for p in re.split(r"\s*(?:/|\||,|\bor\b)\s*", m.group("value").strip()) if p]
+    return m.group("value") if len(parts) >= 2 and set(parts) <= allowed else None
 
 
 def imageless(obj: object) -> bool:

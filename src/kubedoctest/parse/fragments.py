@@ -44,7 +44,7 @@ STARS_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?(?:[^\s#][^#]*?:\s+)?)(?P<stars>
 # `key: [PROJECT_ID]@x.com`, `key: [...].iam.example.com`, `key: @VAR@`, `key: {{ YOUR_NAME }}`: a
 # placeholder YAML would read as a list, a reserved character or a mapping; quoted before parsing
 BRACKETED_VALUE = re.compile(
-    r"^(?P<key>\s*(?:-\s+)?[^\s#][^#]*?:\s+)"
+    r"^(?P<key>\s*(?:-\s+(?:[^\s#][^#]*?:\s+)?|[^\s#][^#]*?:\s+))"
     r"(?P<value>\[(?:[A-Z][A-Z0-9_]*|\.\.\.)\]\S*|@[A-Za-z][^#]*?|\{\{\s*[A-Za-z_][\w-]*\s*\}\})\s*(?P<comment>#.*)?$"
 )
 # `kubectl apply -f - <<EOF` ... `EOF` around a manifest: the shell lines are not YAML
@@ -55,7 +55,7 @@ STRONG = re.compile(
     r"<[A-Za-z_][^<>/\n]{0,80}>"  # <secret-name>, <the namespace>
     r"|\$\{[A-Za-z_][A-Za-z0-9_]*\}"  # ${VAR} (not ${1}, a regex back-reference)
     r"|@[A-Z][A-Z0-9_]*@"  # @VAR@
-    r"|\b(?:REPLACE|CHANGE)[-_]?ME\b|\bCHANGEME\b|\bYOUR[-_][A-Z0-9_-]+"
+    r"|\b(?:REPLACE|CHANGE)[-_]?ME\b|\bCHANGEME\b|\b(?:YOUR|REPLACE[-_]WITH|INSERT|FILL[-_]IN)[-_][A-Z0-9_-]+"
     r"|^\*{3,}$|\[[A-Z][A-Z0-9_]*\]"
 )
 # Placeholders that may also be meant as they are (`$(VAR)` is Kubernetes' own expansion, `{{ }}`

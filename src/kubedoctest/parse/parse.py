@@ -53,6 +53,15 @@ def parse(snippet: Snippet) -> Parsed:
         if shown:
             others += 1  # printed output or a drawing in a yaml fence: not a Kubernetes manifest
             return done()
+        for level in yaml_errors.cut_levels(text) or []:
+            error = yaml_errors.python_error(level)
+            if error is not None:  # a mistake inside one level of the excerpt: reported there
+                e, text, text_lines = error, level, level.split("\n")
+                break
+        else:
+            if yaml_errors.cut_levels(text):
+                others += 1  # an excerpt cut from deep inside an object, whose levels all read
+                return done()
         mark = getattr(e, "problem_mark", None)
         structural = any(
             w in str(getattr(e, "problem", "")) + str(getattr(e, "context", "")) for w in yaml_errors.STRUCTURAL

@@ -54,6 +54,8 @@ def not_yaml(text: str, original: str) -> str | None:
         return "shell commands"
     if re.search(r"^\[[\w.\-\"]+\]\s*$", text, re.M) and re.search(r"^\s*[\w.-]+\s*=\s*\S", text, re.M):
         return "a TOML file"
+    if not any(_KEY_OR_ITEM.match(line) for line in text.split("\n")):
+        return "plain text, no key: value line"
     top = {line.split(":", 1)[0] for line in text.split("\n") if re.match(r"^[A-Z][A-Za-z ]*:", line)}
     if len(top & DESCRIBE_KEYS) >= 2 or re.search(r"^\s*Type\s+Reason\s+Age\s+From\s+Message", text, re.M):
         return "kubectl describe output"
@@ -68,6 +70,41 @@ def prose(line: str) -> bool:
     fence closed too late holds the text after it): unindented, a capitalised word and at least
     four more, no `key:` before the first space."""
     return line == line.lstrip() and _SENTENCE.match(line.rstrip()) is not None and ": " not in line
+
+
+_KEY_OR_ITEM = re.compile(r"^\s*(?:-(?:\s|$)|[^#\s][^#]*:(?:\s|$)|[\[{]|---|\.\.\.)")
+
+
+def cut_levels(text: str) -> list[str] | None:
+    """An excerpt cut from deep inside an object (its first line indented more than a later one,
+    as `volumeMounts:` of a container followed by `volumes:` of its pod): each level on its own,
+    dedented, as texts of the same lines (the others blank), so what is there is still read; or
+    None when the text is not such an excerpt (an object, whose first line is `apiVersion:` or
+    `kind:`, or text whose first line is its least indented)."""
+    lines = text.split("\n")
+    content = [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(lines) if _content(line)]
+    if not content or re.match(r"^\s*(?:apiVersion|kind)\s*:", lines[content[0][0]]):
+        return None
+    if min(depth for _, depth in content) >= content[0][1]:
+        return None
+    starts = [content[0]]
+    for n, depth in content:
+        if depth < starts[-1][1]:
+            starts.append((n, depth))
+    levels = []
+    for i, (start, depth) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(lines)
+        levels.append(
+            "\n".join(
+                (line[depth:] if not line[:depth].strip() else line.lstrip()) if start <= n < end else ""
+                for n, line in enumerate(lines)
+            )
+        )
+    return levels
+
+
+def _content(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#")
 
 
 def python_error(text: str) -> yaml.YAMLError | None:

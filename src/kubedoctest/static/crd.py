@@ -35,6 +35,29 @@ def _strict(schema: Any) -> Any:
     return out
 
 
+def _defaulted(obj: Any, schema: Any) -> Any:
+    """The object with the schema's defaults filled in where a field is absent, as the API server
+    does before it validates (a `oneOf` may hold only once `type: IPAddress` is there)."""
+    if not isinstance(schema, dict):
+        return obj
+    if isinstance(obj, dict):
+        props = schema.get("properties")
+        out = dict(obj)
+        if isinstance(props, dict):
+            for key, sub in props.items():
+                if key not in out and isinstance(sub, dict) and "default" in sub:
+                    out[key] = copy.deepcopy(sub["default"])
+            for key, value in out.items():
+                if key in props:
+                    out[key] = _defaulted(value, props[key])
+        elif isinstance(schema.get("additionalProperties"), dict):
+            out = {k: _defaulted(v, schema["additionalProperties"]) for k, v in out.items()}
+        return out
+    if isinstance(obj, list) and isinstance(schema.get("items"), dict):
+        return [_defaulted(v, schema["items"]) for v in obj]
+    return obj
+
+
 def _without_nulls(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _without_nulls(v) for k, v in obj.items() if v is not None}
@@ -105,8 +128,9 @@ class CustomResources:
             except (ValueError, jsonschema_rs.ValidationError) as e:
                 return [SchemaError((), f"the CustomResourceDefinition's schema cannot be compiled: {e}")]
         # The API server prunes null values of fields that are not nullable before it validates
-        # (nullable ones keep theirs and pass); so do we.
-        return [schema_error(e) for e in self._validators[key].iter_errors(_without_nulls(manifest.obj))]
+        # (nullable ones keep theirs and pass), then fills the defaults; so do we.
+        obj = _defaulted(_without_nulls(manifest.obj), self._schemas[key])
+        return [schema_error(e) for e in self._validators[key].iter_errors(obj)]
 
     def fields_at(self, api_version: str, kind: str, path: tuple[str | int, ...]) -> list[str]:
         """The property names the CRD's schema allows at `path` (for "did you mean")."""

@@ -19,8 +19,10 @@ def dotted(path: tuple[str | int, ...]) -> str:
     return out or "(object)"
 
 
-def explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None, tuple]]:
-    """(message, hint, field path) for one schema error; an unknown field points to its own line."""
+def explain(error: SchemaError, known: list[str], custom: bool = False) -> list[tuple[str, str | None, tuple]]:
+    """(message, hint, field path) for one schema error; an unknown field points to its own line.
+    `custom`: the schema is a CustomResourceDefinition's, whose alternatives are its own, not the
+    quantities and int-or-strings of the built-in ones."""
     path = error.path
     unexpected = list(error.unexpected)
     if not unexpected:
@@ -47,15 +49,19 @@ def explain(error: SchemaError, known: list[str]) -> list[tuple[str, str | None,
         elif '"string"' in error.message:
             hint = "quote the value"
     elif "oneOf" in error.message or "anyOf" in error.message:
-        return [_alternatives(error, path)]
+        message, hint, at = _alternatives(error, path, custom)
+        if custom and hint is None:
+            hint = "write the value in one of the forms the CustomResourceDefinition's schema allows"
+        return [(message, hint, at)]
     elif "is not one of" in error.message:
         hint = "use one of the listed values (they are case-sensitive)"
     return [(message, hint, path)]
 
 
-def _alternatives(error: SchemaError, path: tuple[str | int, ...]) -> tuple[str, str | None, tuple]:
+def _alternatives(error: SchemaError, path: tuple[str | int, ...], custom: bool) -> tuple[str, str | None, tuple]:
     """A oneOf/anyOf error said by what its alternatives want: one field of a list (a CRD's
-    `oneOf: [{required: [a]}, {required: [b]}]`), or a quantity or port (int-or-string)."""
+    `oneOf: [{required: [a]}, {required: [b]}]`), or, in a built-in schema, a quantity or port
+    (int-or-string)."""
     where = dotted(path)
     if "more than one" in error.message:  # every alternative matched: their errors say nothing
         return f"{where}: {error.message}", "keep only one of the alternatives the field allows", path
@@ -64,7 +70,7 @@ def _alternatives(error: SchemaError, path: tuple[str | int, ...]) -> tuple[str,
         names = ", ".join(m.group(1) for m in needs if m)
         return f"{where}: sets none of {names}", f"give exactly one of {names}", path
     kinds = {m for b in error.branches for m in b}
-    if kinds and all('is not of type "integer"' in m or 'is not of type "string"' in m for m in kinds):
+    if not custom and kinds and all('is not of type "integer"' in m or 'is not of type "string"' in m for m in kinds):
         return f"{where}: {error.message}", "use a quantity like 500m or 128Mi, or a port number or name", path
     return f"{where}: {error.message}", None, path
 

@@ -1,4 +1,8 @@
-"""The offline checks: schemas of each Kubernetes version, removed and deprecated APIs, custom resources."""
+"""The offline checks: schemas of each Kubernetes version, removed and deprecated APIs, custom resources.
+
+A little over 250 lines, and one job: one checker whose steps (which schema an object has, its
+shape, each version's errors) add to the same merged findings of a snippet; the explanations,
+schemas, CRDs and lost indentation it asks are modules of their own."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from ..parse.excuse import SPEC_REQUIRED, Excuse
 from . import apis
 from .crd import CRD_API, CustomResources
 from .explain import REQUIRED, dotted, explain, known_fields
+from .indentation import lost_indentation
 from .schema import Validator, VersionSchemas, schemas
 
 
@@ -22,9 +27,6 @@ class StaticOutcome:
     tool_configs: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)
     fragment: list[str] = field(default_factory=list)  # why the snippet is only part of an object
-
-
-_META_KEYS = ("name", "namespace", "labels", "annotations", "generateName")
 
 
 class StaticChecker:
@@ -77,9 +79,9 @@ class StaticChecker:
             for path, message, hint in object_formats.problems(manifest):
                 if not excuse(path, message):
                     self._add(merged, snippet, manifest, path, message, hint, "*")
-            self._structure(merged, snippet, manifest, reasons)
             for version in out.versions:
                 self._check_one(merged, snippet, manifest, version, excuse)
+            self._structure(merged, snippet, manifest, reasons)  # after: it folds the unknown fields it explains
             out.checked.append(manifest)
         for (where, message, path, hint, severity), versions in merged.items():
             version = None if versions == ["*"] else _versions_text(versions, out.versions)
@@ -97,6 +99,8 @@ class StaticChecker:
             vs = self._schemas[version]
             if (api_version, kind) in apis.OPENSHIFT_CORE:
                 break  # served by OpenShift, not by kube-apiserver
+            if not group and api_version != "v1" and not vs.kinds.get(kind):
+                break  # `v1alpha1` with no group, of no core kind: a tool's file format
             if group in vs.groups or apis.removal(api_version, kind, version) or self.crds.knows(api_version, kind):
                 return None
             if _near_builtin(vs, api_version, kind) or apis.near_tool_group(group):
@@ -106,6 +110,11 @@ class StaticChecker:
             return (
                 f"custom resource {api_version} {kind}: its CustomResourceDefinition serves "
                 f"{', '.join(served)}, not {api_version.split('/')[-1]}; only its metadata checked"
+            )
+        if not group and api_version != "v1" and (api_version, kind) not in apis.OPENSHIFT_CORE:
+            return (
+                f"{api_version} {kind}: an apiVersion without a group that is not v1, of no Kubernetes kind, "
+                "is no API server's (a tool's file format?); only its metadata checked"
             )
         openshift = apis.OPENSHIFT_CORE.get((api_version, kind))
         if openshift:
@@ -128,21 +137,34 @@ class StaticChecker:
         """Mistakes of shape every API server rejects, whatever its version's schema says; a
         workload shown without its spec is a part of an object (one of the fragment `reasons`)."""
         obj = manifest.obj
-        meta = obj.get("metadata")
-        stray = [k for k in _META_KEYS if k in obj]
-        if stray and "metadata" in obj and not meta:  # (an object reference has no metadata key)
+        lost = lost_indentation(obj, self._top_fields(manifest))
+        for parent, keys in lost.items():
             self._add(
                 merged,
                 snippet,
                 manifest,
-                (stray[0],),
-                f"{', '.join(stray)} at the top level and metadata empty: the lines lost their indentation",
-                f"indent {stray[0]}: under metadata:",
+                (keys[0],),
+                f"{', '.join(keys)} at the top level and {parent} empty: the lines lost their indentation",
+                f"indent {keys[0]}: under {parent}:",
                 "*",
             )
+        for key in (k for keys in lost.values() for k in keys):  # reported once above, not once per key
+            where = snippet.where(manifest.line_of((key,)))
+            for found in [m for m in merged if m[0] == where and m[1] == f"unknown field {key!r}"]:
+                del merged[found]
         if (manifest.api_version, manifest.kind) in SPEC_REQUIRED and "spec" not in obj:
             # every API server rejects it, whatever its version's schema says: a part, on every version
             reasons["partial: no spec"] = None
+
+    def _top_fields(self, manifest: Manifest) -> list[str] | None:
+        """The top-level fields the object's schema allows, or None without a schema."""
+        key = (manifest.api_version, manifest.kind)
+        if self.crds.knows(*key):
+            return self.crds.fields_at(*key, ())
+        for vs in self._schemas.values():
+            if key in vs.by_gvk:
+                return known_fields(vs, vs.by_gvk[key])
+        return None
 
     def _add(self, merged, snippet, manifest, path, message, hint, version, severity="error") -> None:
         where = snippet.where(manifest.line_of(path))
@@ -181,7 +203,7 @@ class StaticChecker:
             source = self.crds.sources.get((api_version, kind))
             for error in errors:
                 known = self.crds.fields_at(api_version, kind, error.path)
-                for message, hint, path in explain(error, known):
+                for message, hint, path in explain(error, known, custom=True):
                     hint = hint or "follow the CustomResourceDefinition's schema"
                     if source and source[0] != snippet.page:  # one on another page may be a stale copy
                         hint += (
