@@ -14,6 +14,7 @@ from .model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from .parse.parse import Parsed, parse
 from .runbook import runbook, steplint
 from .static import schema
+from .static.kinds import missing_api_version_hint
 from .static.static import StaticChecker
 
 NOT_A_MANIFEST = "not a Kubernetes manifest"
@@ -116,6 +117,8 @@ def _check(s: Snippet, p: Parsed | None, checker: StaticChecker, fragments: str 
             [],
             Result(s, Status.SKIPPED, Stage.COLLECT, [Finding(s.where(), f"skipped: {reason}", "info")]),
         )
+    for finding, kind in p.unversioned:  # the fix names the value
+        finding.hint = missing_api_version_hint(checker.api_versions_of(kind))
     errors = [f for f in p.findings if f.severity == "error"]
     if errors and p.template:
         note = f"skipped: template: not YAML until a tool renders it ({p.template[:60]})"

@@ -149,3 +149,26 @@ def test_a_sentence_swallowed_by_a_fence_closed_too_late_is_named_as_such(capsys
     assert "this line reads as a sentence of the page; fix: close the fence before the text" in out
     project(tmp_path, {"docs/p.md": page.replace("The file then appears", "  key: x\n bad")})
     assert "reads as a sentence" not in run(capsys, monkeypatch, tmp_path)[1]
+
+
+def test_an_object_without_apiversion_is_told_the_apiversion_its_kind_is_served_at(capsys, monkeypatch, tmp_path):
+    pages = {
+        "docs/builtin.md": "```yaml\nkind: Deployment\nmetadata:\n  name: a\n```\n",
+        "docs/two.md": "```yaml\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: a\n```\n",
+        "docs/custom.md": "```yaml\nkind: Widget\nmetadata:\n  name: a\n```\n",
+        "docs/unknown.md": "```yaml\nkind: Frobnicator\nmetadata:\n  name: a\n```\n",
+        "docs/crd.md": "```yaml\n" + crd("              size: {type: integer}\n") + "```\n",
+    }
+    project(tmp_path, pages)
+    code, out = run(capsys, monkeypatch, tmp_path)
+    assert code == 1
+    assert "docs/builtin.md:2: document 1 has kind but no apiVersion; fix: add apiVersion: apps/v1\n" in out
+    assert (
+        "docs/two.md:2: document 1 has kind but no apiVersion; fix: add apiVersion: autoscaling/v2 (also served: autoscaling/v1)\n"
+        in out
+    )
+    assert "docs/custom.md:2: document 1 has kind but no apiVersion; fix: add apiVersion: example.com/v1\n" in out
+    assert (
+        "docs/unknown.md:2: document 1 has kind but no apiVersion; fix: add apiVersion: to the object (the group/version"
+        in out
+    )

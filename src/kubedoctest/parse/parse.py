@@ -27,6 +27,8 @@ class Parsed:
     elided: bool = False  # the text leaves something out (`...`, `# (...)`)
     template: str | None = None  # the first line of template syntax (Helm, Go, Jinja), if any
     partial: list[str] = field(default_factory=list)  # why documents are only parts of objects
+    # (finding, kind) of each object with a kind but no apiVersion: the schemas know its apiVersion
+    unversioned: list[tuple[Finding, str]] = field(default_factory=list)
 
 
 def parse(snippet: Snippet) -> Parsed:
@@ -37,13 +39,16 @@ def parse(snippet: Snippet) -> Parsed:
     manifests: list[Manifest] = []
     others = 0
     partial: list[str] = []
+    unversioned: list[tuple[Finding, str]] = []
     text = prepared.text
     text_lines = text.split("\n")
 
     def done() -> Parsed:
         if walker.alternatives:
             partial.append("alternatives: the same key written once per option")
-        return Parsed(manifests, others, walker.findings, bool(prepared.elided), prepared.template, partial)
+        return Parsed(
+            manifests, others, walker.findings, bool(prepared.elided), prepared.template, partial, unversioned
+        )
 
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
@@ -160,6 +165,8 @@ def parse(snippet: Snippet) -> Parsed:
                 ),
                 hint=f"write {missing}: in place of {typo}:" if typo else f"add {missing}: to the object",
             )
+            if missing == "apiVersion" and not typo and isinstance(obj.get("kind"), str):
+                unversioned.append((walker.findings[-1], obj["kind"]))
             continue
         if obj.get("kind") == "List" and isinstance(obj.get("items"), list):
             for i, item in enumerate(obj["items"]):

@@ -117,6 +117,9 @@ class CustomResources:
         """The versions the CRDs give for a group and kind (to say which ones a wrong apiVersion misses)."""
         return sorted(gv.split("/")[-1] for gv, k in self._schemas if k == kind and gv.split("/")[0] == group)
 
+    def api_versions_of(self, kind: str) -> set[str]:
+        return {gv for gv, k in self._schemas if k == kind}
+
     def knows(self, api_version: str, kind: str) -> bool:
         return (api_version, kind) in self._schemas
 

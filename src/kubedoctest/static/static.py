@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..model import Finding, Manifest, Snippet
 from ..parse import fragments, object_formats
 from ..parse.excuse import SPEC_REQUIRED, Excuse
-from . import apis
+from . import apis, kinds
 from .crd import CRD_API, CustomResources
 from .explain import REQUIRED, dotted, explain, known_fields
 from .indentation import lost_indentation
@@ -88,6 +88,10 @@ class StaticChecker:
             out.findings.append(Finding(where, message, severity, version, path, hint))
         out.fragment = list(reasons)
         return out
+
+    def api_versions_of(self, kind: str) -> list[str]:
+        """The apiVersions that serve a kind in the checked versions or the CRDs, the preferred first."""
+        return kinds.api_versions(kind, self._schemas.values(), self.crds)
 
     def custom_reason(self, manifest: Manifest, versions: list[str] | None = None) -> str | None:
         """Why a custom resource is not checked (no CustomResourceDefinition), or None when there is
