@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 
 from ....live import signals
 from ... import stoppable
@@ -42,6 +42,8 @@ def run(
     results: dict[str, object] = {}
     lane_seconds = {} if lane_seconds is None else lane_seconds
     current: dict[str, str] = {}  # lane -> the step it is in (or failed in)
+    # lane -> its exception, None once it finished: written once by its thread, read without a lock
+    outcome: dict[str, BaseException | None] = {}
     lock = threading.Lock()
 
     def lane(name: str, steps: Sequence[Step]) -> None:
@@ -56,37 +58,40 @@ def run(
                 with lock:
                     timings[part] = round(time.monotonic() - began, 1)
                     results[part] = result
+        except BaseException as e:
+            outcome[name] = e
+            raise
+        else:
+            outcome[name] = None
         finally:
             lane_seconds[name] = round(time.monotonic() - start, 1)
 
     stoppable.resume()
     pool = ThreadPoolExecutor(max_workers=len(lanes), thread_name_prefix="nodeimage-lane")
-    futures: dict[Future, str] = {pool.submit(lane, n, s): n for n, s in lanes.items()}
+    for n, s in lanes.items():
+        pool.submit(lane, n, s)
     try:
-        pending = set(futures)
-        while pending:  # short waits: the main thread stays responsive to signals
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None]
-            if failed:
-                break
+        # time.sleep, not concurrent.futures.wait: a signal's exception raised inside wait() can
+        # leave a future's lock taken, and the lanes then never finish (a hang, not an interruption)
+        while len(outcome) < len(lanes) and all(e is None for e in list(outcome.values())):
+            time.sleep(0.2)
     except BaseException:  # interrupted: stop both lanes, wait for them, then let it through
         with signals.shielded():
             stoppable.stop_all()
             pool.shutdown(wait=True, cancel_futures=True)
             stoppable.resume()
         raise
-    failures = [f for f in futures if f.done() and f.exception() is not None]
+    failures = [(n, e) for n, e in list(outcome.items()) if e is not None]
     if failures:
-        still_running = [n for f, n in futures.items() if not f.done()]
+        still_running = [n for n in lanes if n not in outcome]
         stoppable.stop_all()
         with signals.shielded():
             pool.shutdown(wait=True, cancel_futures=True)
         stoppable.resume()
-        first = failures[0]
-        name = futures[first]
-        for f, n in futures.items():
-            if f is not first and f.exception() is not None and not isinstance(f.exception(), stoppable.Stopped):
-                log(f"kubedoctest: the {n} lane failed too: {f.exception()}")
-        raise LaneFailed(name, current.get(name, "?"), first.exception(), still_running) from first.exception()  # type: ignore[arg-type]
+        name, error = failures[0]
+        for n, e in outcome.items():
+            if n != name and e is not None and not isinstance(e, stoppable.Stopped):
+                log(f"kubedoctest: the {n} lane failed too: {e}")
+        raise LaneFailed(name, current.get(name, "?"), error, still_running) from error
     pool.shutdown(wait=True)
     return results
