@@ -158,3 +158,29 @@ def test_a_runbook_in_two_languages_runs_in_parallel_unless_a_step_may_change_wh
     twins = [["docs/zh/runbooks/r.md", "docs/en/runbooks/r.md"]]
     assert ([[p.page for p in c] for c in plan.chains] == twins) is chained
     assert (len(plan.parallel) == 2) is not chained
+
+
+def test_the_costliest_pages_and_chains_start_first_and_ties_keep_page_order():
+    step = dict(language="bash")
+    prepared = [
+        item("docs/zh/a.md", 3, obj("ConfigMap")),
+        item("docs/zh/b.md", 3, obj("ConfigMap")),
+        item("docs/zh/b.md", 9, obj("Secret")),
+        item("docs/zh/runbooks/quick.md", 3, text="kubectl get pods", **step),
+        item("docs/zh/runbooks/rollout.md", 3, text="kubectl apply -f web.yaml", **step),
+        item("docs/zh/runbooks/rollout.md", 9, text="kubectl rollout status deployment/web --timeout=60s", **step),
+        item("docs/zh/storage.md", 3, obj("StorageClass")),
+        item("docs/en/storage.md", 3, obj("StorageClass")),
+        item("docs/zh/c.md", 3, obj("ConfigMap")),
+    ]
+    plan = planning.plan(prepared, "abc123", scope)
+    order = [[p.page for p in task] for task in planning.longest_first(plan)]
+    assert order == [
+        ["docs/zh/runbooks/rollout.md"],  # two steps, one waiting for a rollout: 4 + 9
+        ["docs/zh/runbooks/quick.md"],  # one step: 4
+        ["docs/zh/b.md"],  # two snippets: 2
+        ["docs/zh/storage.md", "docs/en/storage.md"],  # a chain costs its pages together: 2, a later page
+        ["docs/zh/a.md"],
+        ["docs/zh/c.md"],
+    ]
+    assert sorted(p for task in order for p in task) == sorted({p.snippet.page for p in prepared})

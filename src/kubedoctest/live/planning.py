@@ -48,6 +48,25 @@ class Plan:
         return sorted((p for chain in self.chains for p in chain), key=lambda p: p.index)
 
 
+# A page's expected cost, for starting the longest first (the run ends when its longest chain of
+# work ends, so that one must not start last): each live snippet or step counts 1, a step 3 more
+# (a shell, kubectl, often a rollout), and each command in it that waits for the cluster 5 more.
+_WAITS = re.compile(r"\brollout\s+status\b|\bkubectl\b[^\n]*\bwait\b|\bsleep\s+\d|--watch\b|\blogs\b[^\n]*--previous")
+
+
+def cost(page: PagePlan) -> int:
+    """The page's expected cost (only its order among the others matters)."""
+    return sum(1 + (3 + 5 * len(_WAITS.findall(p.snippet.text)) if is_step(p) else 0) for p in page.live)
+
+
+def longest_first(plan: Plan) -> list[list[PagePlan]]:
+    """The run's tasks (each chain, each other page), the costliest first: with N workers, the
+    pages that wait longest start at once instead of after the quick ones, and the run ends
+    close to the longest task's end. Ties keep page order."""
+    tasks = [*plan.chains, *([p] for p in plan.parallel)]
+    return sorted(tasks, key=lambda task: (-sum(cost(p) for p in task), task[0].index))
+
+
 def goes_live(p: Prepared) -> bool:
     return p.result.status == Status.PASSED and bool(p.manifests or is_step(p))
 

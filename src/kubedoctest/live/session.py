@@ -184,8 +184,7 @@ class LiveSession:
         results: dict[int, Result] = {id(p): p.result for p in plan.offline_only}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
-            futures = [pool.submit(self._pages, ctx, chain) for chain in plan.chains]
-            futures += [pool.submit(self._pages, ctx, [page]) for page in plan.parallel]
+            futures = [pool.submit(self._pages, ctx, task) for task in planning.longest_first(plan)]
             for future in futures:
                 for p, r in future.result():
                     results[id(p)] = r
