@@ -13,7 +13,9 @@ Two kinds of figures, kept apart in the output:
   (the kwok tier: the harness's tests, the site and every docs snippet on kwok; the kind tier:
   tests/kind and every docs snippet on kind), each timed to its exit. --quick skips the tiers.
 
-The cold total adds the recorded builds' wall clocks and the tiers measured now.
+The cold total adds the recorded builds' wall clocks and the tiers measured now. With
+BENCH_CI_LOG naming the log of a whole cold `bash .ci/run` (bench/ci_log.py), the tiers are that
+run's instead of measured again: the minutes they took in the cold run itself.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import ci_log
 from bench.timing import BIN, ROOT, run_child, tool_env
 
 NAME = "cold_minutes"
@@ -95,6 +98,21 @@ def _tier(name: str) -> dict[str, Any]:
     }
 
 
+def _tiers_of_ci() -> dict[str, Any]:
+    """The two tiers as the cold CI run of BENCH_CI_LOG ran them (pytest's summary and seconds)."""
+    run = ci_log.read("cold")
+    return {
+        name: {
+            "from": "cold ci run",
+            "date": run["log_date"],
+            "wall_seconds": tier["seconds"],
+            "exit_code": 1 if " failed" in tier["summary"] or " error" in tier["summary"] else 0,
+            "summary": tier["summary"],
+        }
+        for name, tier in run["tiers"].items()
+    }
+
+
 def measure(runs: int, quick: bool) -> dict[str, Any]:
     control_plane = _build(Path(os.environ.get("BENCH_COLD_CONTROL_PLANE") or CONTROL_PLANE), "control plane")
     node = _build(Path(os.environ.get("BENCH_COLD_NODE_IMAGE") or NODE_IMAGE), "node image")
@@ -102,12 +120,13 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
     node["lanes_estimate_seconds"] = round(
         max(sum(groups["go"].values()), sum(groups["debian"].values())) + sum(groups["after"].values()), 1
     )
+    now = _node_now()  # the same build as the recorded one when that was copied from the cache: shown once
     out: dict[str, Any] = {
         "date": datetime.now(UTC).date().isoformat(),
         "control_plane": control_plane,
         "node_image": node,
-        "node_image_now": _node_now(),
-        "tiers": {} if quick else {name: _tier(name) for name in TIERS},
+        "node_image_now": None if (now or {}).get("built_at") == node["built_at"] else now,
+        "tiers": _tiers_of_ci() if os.environ.get("BENCH_CI_LOG") else {} if quick else {n: _tier(n) for n in TIERS},
     }
     builds = [control_plane, node]
     tiers = list(out["tiers"].values())
