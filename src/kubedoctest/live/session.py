@@ -33,8 +33,10 @@ from .safety import NO_CONSENT, Consent, Policy
 
 # The default number of pages checked at once (open_session's `jobs`): on simulated nodes a page
 # mostly waits for controllers, so more of them overlap (the docs on kwok: 91 s with 4, 68 s with
-# 12, 66 s with 16 on 2 cores); real containers load the node, and someone's cluster is not ours.
-SIMULATED_JOBS, REAL_JOBS = 12, 4
+# 12, 66 s with 16 on 2 cores); on a kind cluster of the run's own, pages mostly wait for real
+# containers' back-offs and probes (the docs on kind, 2 cores: 292 s with 4, 221 s with 8); on
+# someone else's cluster (existing), fewer, as their cluster is not ours to load.
+SIMULATED_JOBS, OWN_REAL_JOBS, REAL_JOBS = 12, 8, 4
 
 
 def open_session(
@@ -57,7 +59,7 @@ def open_session(
     return LiveSession(
         provider,
         timeout=timeout,
-        jobs=jobs or (SIMULATED_JOBS if provider.simulated else REAL_JOBS),
+        jobs=jobs or (SIMULATED_JOBS if provider.simulated else OWN_REAL_JOBS if provider.owned else REAL_JOBS),
         log=log,
         consent=consent,
         runbook_kubectl=runbook_kubectl,
