@@ -160,7 +160,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "jobs",
         "--jobs",
-        "pages checked at once on a live cluster, per process (default 12 on kwok, whose pages mostly wait; 8 on kind; 4 on an existing cluster)",
+        "pages checked at once on a live cluster, per process (default 12 on kwok, whose pages mostly wait; 4 elsewhere)",
         metavar="N",
         key="jobs",
     ),

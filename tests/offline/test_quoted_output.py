@@ -63,6 +63,19 @@ def test_a_line_of_dots_stands_for_any_number_of_lines_and_dots_in_a_line_for_an
     assert matches("Name:  app\n...", cluster)
 
 
+def test_client_go_log_lines_on_kubectls_stderr_are_the_clients_not_the_commands_output():
+    page = "pod/api created\npod/api condition met\ncurl: (6) Could not resolve host: kubernetes"
+    klog = (
+        'I1207 11:07:18.049721      41 reflector.go:664] "Warning: watch ended with error" '
+        'reflector="k8s.io/client-go@v0.37.2/tools/cache/reflector.go:343" err="context canceled"'
+    )
+    cluster = page.replace("created\n", f"created\n{klog}\n")
+    assert matches(page, cluster)
+    assert not matches(page, cluster.replace("kubernetes", "kubernetes.default"))  # the rest still counts
+    assert not matches(page, cluster.replace(klog, "Warning: watch ended with error"))  # only klog's own lines
+    assert "reflector" not in difference(page + "\nmore", cluster)
+
+
 def test_the_diff_shows_the_page_against_what_the_cluster_printed():
     diff = difference("configmap/old configured", "configmap/old created")
     assert "-configmap/old configured" in diff and "+configmap/old created" in diff

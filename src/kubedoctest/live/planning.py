@@ -67,6 +67,11 @@ def longest_first(plan: Plan) -> list[list[PagePlan]]:
     return sorted(tasks, key=lambda task: (-sum(cost(p) for p in task), task[0].index))
 
 
+def in_page_order(plan: Plan) -> list[list[PagePlan]]:
+    """The run's tasks as they were planned: the chains, then the other pages in page order."""
+    return [*plan.chains, *([p] for p in plan.parallel)]
+
+
 def goes_live(p: Prepared) -> bool:
     return p.result.status == Status.PASSED and bool(p.manifests or is_step(p))
 

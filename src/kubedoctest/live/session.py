@@ -33,10 +33,10 @@ from .safety import NO_CONSENT, Consent, Policy
 
 # The default number of pages checked at once (open_session's `jobs`): on simulated nodes a page
 # mostly waits for controllers, so more of them overlap (the docs on kwok: 91 s with 4, 68 s with
-# 12, 66 s with 16 on 2 cores); on a kind cluster of the run's own, pages mostly wait for real
-# containers' back-offs and probes (the docs on kind, 2 cores: 292 s with 4, 221 s with 8); on
-# someone else's cluster (existing), fewer, as their cluster is not ours to load.
-SIMULATED_JOBS, OWN_REAL_JOBS, REAL_JOBS = 12, 8, 4
+# 12, 66 s with 16 on 2 cores); real containers need the node's CPU: on kind (a 2-CPU node) 8 pages
+# at once took 221 s instead of 292 s, but their Pods' CPU requests then exceeded the node's and a
+# Pod stayed Pending past its timeout ("Insufficient cpu"); someone's cluster is not ours to load.
+SIMULATED_JOBS, REAL_JOBS = 12, 4
 
 
 def open_session(
@@ -59,7 +59,7 @@ def open_session(
     return LiveSession(
         provider,
         timeout=timeout,
-        jobs=jobs or (SIMULATED_JOBS if provider.simulated else OWN_REAL_JOBS if provider.owned else REAL_JOBS),
+        jobs=jobs or (SIMULATED_JOBS if provider.simulated else REAL_JOBS),
         log=log,
         consent=consent,
         runbook_kubectl=runbook_kubectl,
@@ -186,7 +186,11 @@ class LiveSession:
         results: dict[int, Result] = {id(p): p.result for p in plan.offline_only}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
-            futures = [pool.submit(self._pages, ctx, task) for task in planning.longest_first(plan)]
+            # On simulated nodes the costliest pages start first; with real containers they keep
+            # page order: the runbooks all at once at the start loaded a 2-CPU kind node until a
+            # client Pod did not start within its step's 60 s (measured 2026-12-07).
+            tasks = planning.longest_first(plan) if self.provider.simulated else planning.in_page_order(plan)
+            futures = [pool.submit(self._pages, ctx, task) for task in tasks]
             for future in futures:
                 for p, r in future.result():
                     results[id(p)] = r

@@ -7,7 +7,9 @@ timestamps, UIDs, long hex ids (container IDs, image digests), IP addresses, nod
 ages and durations (`2s`, `3m4s`, `1.2s`; `5s (x2 over 9s)` is one age), generated name suffixes
 (`web-7c9f8d6b5-x2x9z`) and resource versions. A line of only `...` stands for any number of lines
 (a shortened output); `...` inside a line for any text there (a restart count that depends on
-timing, a node name). Everything else must be there, in order.
+timing, a node name). Everything else must be there, in order. Lines of client-go's own log on
+kubectl's stderr (`I1207 11:07:18.049721  41 reflector.go:664] ...`: a watch that ended, a retry)
+are the client's, not the command's output, and count on neither side.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b((?:pod-template|controller-revision)-hash=)[bcdfghjklmnpqrstvwxz2456789]{5,10}\b"), r"\1<SUFFIX>"),
 ]
 _BLANKS = re.compile(r"[ \t]+")
+_KLOG = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] ")  # klog's header
 
 
 def normalise(line: str) -> str:
@@ -65,7 +68,12 @@ def normalise(line: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [n for n in (normalise(line) for line in text.splitlines()) if n]
+    return [n for n in (normalise(line) for line in _own(text)) if n]
+
+
+def _own(text: str) -> list[str]:
+    """The text's lines without client-go's log lines."""
+    return [line for line in text.splitlines() if not _KLOG.match(line)]
 
 
 def _pattern(line: str) -> re.Pattern[str]:
@@ -96,8 +104,8 @@ def matches(expected: str, actual: str) -> bool:
 def difference(expected: str, actual: str, context: int = 3) -> str:
     """A unified diff of the block (-) and the step's real output (+), lines aligned after
     normalising: a line that matches (ages and the like aside) is shown as context, as the page has it."""
-    want = [line.rstrip() for line in expected.splitlines() if line.strip()]
-    got = [line.rstrip() for line in actual.splitlines() if line.strip()]
+    want = [line.rstrip() for line in _own(expected) if line.strip()]
+    got = [line.rstrip() for line in _own(actual) if line.strip()]
     keys_want = [normalise(line) for line in want]
     keys_got = [normalise(line) for line in got]
     out: list[str] = []
