@@ -20,9 +20,11 @@ def _log(message: str) -> None:
 
 
 def _guarded(what: str, work: Callable[[], Any]) -> tuple[int, Any]:
-    """work() with SIGTERM as an interruption: (0, its result), or an exit code (1 failed, 130
-    interrupted) and one line on stderr; nothing it started is left running (lanes.py, stoppable.py)."""
-    old = signal.signal(signal.SIGTERM, _interrupt)
+    """work() with SIGTERM and SIGINT as an interruption: (0, its result), or an exit code (1
+    failed, 130 interrupted) and one line on stderr; nothing it started is left running (lanes.py,
+    stoppable.py). SIGINT gets the handler too: a process started in the background by a script
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt (the CI's hang)."""
+    old = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         return 0, work()
     except (BuildError, DockerError) as e:
@@ -32,7 +34,8 @@ def _guarded(what: str, work: Callable[[], Any]) -> tuple[int, Any]:
         print(f"kubedoctest: building {what} was interrupted; what it had started was stopped", file=sys.stderr)
         return 130, None
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
 
 
 def run(force: bool = False) -> int:
