@@ -46,6 +46,8 @@ def _figures(language: str) -> list[str]:
         f"{RESULTS['ci_cold']['wall_seconds']}",
         f"{RESULTS['ci_cold']['wall_seconds'] / 60:.1f}",
         f"{RESULTS['ci_cold']['other_seconds']:.1f}",
+        f"{RESULTS['ci_warm']['wall_seconds']}",
+        f"{RESULTS['ci_warm']['wall_seconds'] / 60:.1f}",
         f"{RESULTS['kind_shards']['shards_needed']} shards"
         if language == "en"
         else f"{RESULTS['kind_shards']['shards_needed']} 个分片",
