@@ -187,8 +187,8 @@ class LiveSession:
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
             # On simulated nodes the costliest pages start first; with real containers they keep
-            # page order: the runbooks all at once at the start loaded a 2-CPU kind node until a
-            # client Pod did not start within its step's 60 s (measured 2026-12-07).
+            # page order: the runbooks all at once at the start load a 2-CPU kind node, and a client
+            # Pod then twice did not start within its step's 60 s (2026-12-07; once in page order too).
             tasks = planning.longest_first(plan) if self.provider.simulated else planning.in_page_order(plan)
             futures = [pool.submit(self._pages, ctx, task) for task in tasks]
             for future in futures:
