@@ -63,8 +63,7 @@ def longest_first(plan: Plan) -> list[list[PagePlan]]:
     """The run's tasks (each chain, each other page), the costliest first: with N workers, the
     pages that wait longest start at once instead of after the quick ones, and the run ends
     close to the longest task's end. Ties keep page order."""
-    tasks = [*plan.chains, *([p] for p in plan.parallel)]
-    return sorted(tasks, key=lambda task: (-sum(cost(p) for p in task), task[0].index))
+    return sorted(in_page_order(plan), key=lambda task: (-sum(cost(p) for p in task), task[0].index))
 
 
 def in_page_order(plan: Plan) -> list[list[PagePlan]]:
