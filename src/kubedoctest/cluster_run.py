@@ -37,6 +37,7 @@ class ClusterRun:
                 jobs=s.jobs,
                 log=self.log,
                 runbook_kubectl=s.runbook_kubectl,
+                new_cluster=s.new_cluster,
             )
             live.__enter__()
             self.session = live

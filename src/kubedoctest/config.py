@@ -57,6 +57,7 @@ class Settings:
     context: str | None = None  # --cluster existing: the kubeconfig context to use
     allow_existing_cluster: bool | str = False  # True, or the context name it confirms
     allow_cluster_scoped: bool = False
+    new_cluster: bool = False  # --cluster kind: never attach to a cluster of `cluster up`
     runbook_kubectl: str = "cluster"  # cluster | oldest | X.Y.Z: the kubectl runbook steps run with
     fragments: str = "check"  # check | skip | fail: what becomes of a snippet that is part of an object
     crds: list[Path] = field(default_factory=list)  # CRD files or folders outside the docs

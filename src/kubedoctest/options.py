@@ -156,6 +156,12 @@ OPTIONS: tuple[Option, ...] = (
         "allow {--cluster} existing to create cluster-scoped objects",
         action="store_true",
     ),
+    Option(
+        "new_cluster",
+        "--new-cluster",
+        "with {--cluster} kind: create a cluster for this run even when one of `kubedoctest cluster up` is running",
+        action="store_true",
+    ),
     Option("timeout", "--timeout", "seconds to wait for each object (default 60)", metavar="S", key="timeout"),
     Option(
         "jobs",

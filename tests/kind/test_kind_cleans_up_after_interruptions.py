@@ -1,4 +1,5 @@
-"""Creating a kind cluster interrupted by Ctrl-C or SIGTERM, or killed outright, leaves nothing."""
+"""Creating a kind cluster interrupted by Ctrl-C or SIGTERM, or killed outright, leaves nothing.
+Each run creates a cluster of its own (--new-cluster), also while the tier's cluster is up."""
 
 from __future__ import annotations
 
@@ -31,7 +32,18 @@ def _start(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(PAGE)
     return subprocess.Popen(
-        [sys.executable, "-m", "kubedoctest.cli", "check", str(page), "--cluster", "kind", "--k8s-version", "1.37"],
+        [
+            sys.executable,
+            "-m",
+            "kubedoctest.cli",
+            "check",
+            str(page),
+            "--cluster",
+            "kind",
+            "--new-cluster",
+            "--k8s-version",
+            "1.37",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -202,6 +202,7 @@ def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monk
     records.register("kubedoctest-kind", folder, [], None, "kind",
                        extra={"detached": True, "kubeconfig": str(folder / "kubeconfig"), "image": "kindest/node:v1.37.0"})  # fmt: skip
     monkeypatch.setattr(KindProvider, "running", classmethod(lambda cls, entry: True))
+    assert not registry.provider_for("kind", attach=False).attach  # --new-cluster: one of its own all the same
     provider = registry.provider_for("kind")
     assert provider.attach and provider.cluster_name == "kubedoctest-kind"
     provider.create()

@@ -17,9 +17,10 @@ def scope(api_version: str, kind: str) -> bool | None:
 
 
 def item(
-    page: str, line: int, *objs: dict, status: Status = Status.PASSED, language: str = "yaml", text: str = "x"
+    page: str, line: int, *objs: dict, status: Status = Status.PASSED, language: str = "yaml", text: str = ""
 ) -> Prepared:
-    s = Snippet(page, line, language, text, [Origin(line + 1)])
+    """One snippet; its text names its page and line unless given, so that pages are not twins."""
+    s = Snippet(page, line, language, text or f"# {page}:{line}", [Origin(line + 1)])
     manifests = [Manifest(o) for o in objs]
     return Prepared(s, manifests, Result(s, status, Stage.STATIC))
 
@@ -124,7 +125,7 @@ def test_runbook_pages_conflict_with_pages_creating_the_same_names_and_otherwise
 
     prepared = [
         run("docs/zh/runbooks/debug.md", step),
-        run("docs/en/runbooks/debug.md", step),
+        run("docs/en/runbooks/debug.md", "# the same step, its comment translated\n" + step),
         run("docs/zh/runbooks/deploy.md", "kubectl create deployment web --image=nginx:1.30"),
         item("docs/zh/storage/pv.md", 3, obj("PersistentVolume", "pv-debug")),
     ]
@@ -154,7 +155,9 @@ def test_a_runbook_in_two_languages_runs_in_parallel_unless_a_step_may_change_wh
         s = Snippet(page, 3, "bash", step, [Origin(4)])
         return Prepared(s, [], Result(s, Status.PASSED, Stage.LINT))
 
-    plan = planning.plan([run("docs/zh/runbooks/r.md"), run("docs/en/runbooks/r.md")], "abc123", scope)
+    zh, en = run("docs/zh/runbooks/r.md"), run("docs/en/runbooks/r.md")
+    en.snippet.text = "# a comment translated\n" + step  # else the pages are twins: only one runs
+    plan = planning.plan([zh, en], "abc123", scope)
     twins = [["docs/zh/runbooks/r.md", "docs/en/runbooks/r.md"]]
     assert ([[p.page for p in c] for c in plan.chains] == twins) is chained
     assert (len(plan.parallel) == 2) is not chained
@@ -184,3 +187,73 @@ def test_the_costliest_pages_and_chains_start_first_and_ties_keep_page_order():
         ["docs/zh/c.md"],
     ]
     assert sorted(p for task in order for p in task) == sorted({p.snippet.page for p in prepared})
+
+
+def test_a_translation_with_the_same_live_part_does_not_run_but_takes_the_first_pages_results():
+    pv = obj("PersistentVolume", "pv-a")
+    step = "kubectl get pods"
+    prepared = [
+        item("docs/zh/pv.md", 3, pv, text="kind: PersistentVolume"),
+        item("docs/zh/runbooks/r.md", 5, language="bash", text=step),
+        item("docs/en/pv.md", 7, pv, text="kind: PersistentVolume"),
+        item("docs/en/runbooks/r.md", 9, language="bash", text=step),
+        item("docs/en/runbooks/other.md", 9, language="bash", text=step + "  # a comment"),
+    ]
+    plan = planning.plan(prepared, "abc123", scope)
+    assert [[p.page for p in chain] for chain in plan.chains] == [["docs/zh/pv.md"]]
+    assert plan.chains[0][0].exclusive is False  # no later page of its chain needs its names
+    assert [p.page for p in plan.chains[0][0].copies] == ["docs/en/pv.md"]
+    assert [p.page for p in plan.parallel] == ["docs/zh/runbooks/r.md", "docs/en/runbooks/other.md"]
+    assert [p.page for p in plan.parallel[0].copies] == ["docs/en/runbooks/r.md"]
+
+
+@pytest.mark.parametrize("differs", ["quoted output", "directives", "offline warning", "objects"])
+def test_pages_whose_live_parts_differ_in_anything_but_prose_both_run(differs):
+    from kubedoctest.model import Finding, QuotedOutput
+    from kubedoctest.parse.directives import Directives
+
+    zh, en = (item(f"docs/{lang}/a.md", 3, obj("ConfigMap"), text="kind: ConfigMap") for lang in ("zh", "en"))
+    if differs == "quoted output":
+        zh.snippet.quoted, en.snippet.quoted = QuotedOutput(9, "web 1/1"), QuotedOutput(9, "web 0/1")
+    elif differs == "directives":
+        en.snippet.directives = Directives(timeout=5.0)
+    elif differs == "offline warning":
+        en.result.findings.append(Finding("docs/en/a.md:4", "deprecated field", "warning"))
+    else:
+        en.manifests = [Manifest(obj("ConfigMap", "b"))]
+    plan = planning.plan([zh, en], "abc123", scope)
+    assert [p.page for p in plan.parallel] == ["docs/zh/a.md", "docs/en/a.md"]
+    assert all(p.copies == [] for p in plan.parallel)
+
+
+def test_a_translations_results_are_moved_to_its_own_lines_and_say_where_they_ran():
+    from kubedoctest.live import twins
+    from kubedoctest.model import Finding
+
+    def page(path: str, first: int) -> list[Prepared]:
+        text = "apiVersion: v1\nkind: ConfigMap"
+        s = Snippet(path, first, "yaml", text, [Origin(first + 1), Origin(first + 2)])
+        prose = Snippet(path, first + 5, "text", "just words", [Origin(first + 6)])
+        return [Prepared(s, [], Result(s, Status.PASSED, Stage.STATIC)),
+                Prepared(prose, [], Result(prose, Status.SKIPPED, Stage.PARSE))]  # fmt: skip
+
+    zh, en = page("docs/zh/a.md", 3), page("docs/en/a.md", 10)
+    ran = Result(zh[0].snippet, Status.FAILED, Stage.APPLY, [
+        Finding("docs/zh/a.md:5", "denied; see docs/zh/a.md:4 and docs/zh/a.md:99", hint="fix docs/zh/a.md:5"),
+    ], "full", 2.5, ["1.37"], standin_images=["nginx:1.30"])  # fmt: skip
+    out = twins.take([zh[0]], {id(zh[0]): ran}, en, [en[0]])
+    assert [p for p, _ in out] == en
+    copied, prose = out[0][1], out[1][1]
+    assert prose is en[1].result  # what did not go live keeps its own result
+    assert (copied.snippet, copied.status, copied.stage, copied.fidelity) == (
+        en[0].snippet,
+        ran.status,
+        ran.stage,
+        "full",
+    )
+    assert copied.seconds == 0 and copied.standin_images == ["nginx:1.30"] and copied.k8s_versions == ["1.37"]
+    assert copied.messages == [
+        "docs/en/a.md:12: denied; see docs/en/a.md:11 and docs/en/a.md:99; fix: fix docs/en/a.md:12",
+        "docs/en/a.md:10: info: checked once with docs/zh/a.md: its snippets and steps are the same, and ran there "
+        "on this cluster",
+    ]

@@ -44,6 +44,7 @@ class Provider(ABC):
     name: str = ""  # the provider type: kwok, kind, existing
     simulated: bool = False  # True: no kubelet, containers do not run (kwok)
     owned: bool = True  # True: the run created this cluster; False: someone else's (existing)
+    jobs: int = 4  # pages checked at once by default (--jobs); live/session.py says why each
 
     def __init__(
         self,

@@ -36,16 +36,17 @@ def provider_for(
     allow_existing: bool | str | None = False,
     context: str | None = None,
     log: Log = _quiet,
+    attach: bool = True,
 ) -> Provider:
-    """The provider --cluster names: kwok, kind (attached to ours when one is up), existing, or
-    auto (kind, else kwok, else say how to get either)."""
+    """The provider --cluster names: kwok, kind (attached to ours when one is up, unless attach is
+    False: --new-cluster), existing, or auto (kind, else kwok, else say how to get either)."""
     options = {"kubeconfig": kubeconfig, "allow_existing": allow_existing, "context": context, "log": log}
     if cluster in ("kwok", "existing"):
         return PROVIDERS[cluster](**options)
     if cluster == "kind":
-        return _kind(options)
+        return _kind(options, attach)
     if cluster == "auto":
-        kind, kwok = _kind(options), KwokProvider(**options)
+        kind, kwok = _kind(options, attach), KwokProvider(**options)
         kind_reason = kind.unavailable()
         if kind_reason is None:
             return kind
@@ -62,8 +63,8 @@ def provider_for(
     raise ProviderError(f"unknown cluster provider {cluster!r}: use none, kwok, kind, existing or auto")
 
 
-def _kind(options: dict) -> Provider:
-    up = up_cluster("kind")
+def _kind(options: dict, attach: bool) -> Provider:
+    up = up_cluster("kind") if attach else None
     if up is not None:
         options["log"](f"kubedoctest: attaching to kind cluster {up.name} (up with `kubedoctest cluster up`)")
         return KindProvider(name=up.name, attach=True, **options)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..model import Manifest, Prepared, Status
 from ..runner import is_step
-from . import safety
+from . import safety, twins
 
 Scope = Callable[[str, str], bool | None]
 
@@ -30,6 +30,7 @@ class PagePlan:
     namespace: str
     reasons: list[str] = field(default_factory=list)  # why it shares names across the cluster
     keys: set[str] = field(default_factory=set)  # the names it shares (its conflicts)
+    copies: list[PagePlan] = field(default_factory=list)  # pages with the same live part: they take its results
 
     @property
     def live(self) -> list[Prepared]:
@@ -138,17 +139,23 @@ def _step_keys(p: Prepared, scope: Scope) -> set[str]:
 
 def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int = 0) -> Plan:
     """Group by page (in order of first appearance), chain the pages that share names across the
-    cluster, and run everything else in parallel. Pages are numbered from first_index (a run that
-    plans several times keeps its names unique)."""
+    cluster, and run everything else in parallel; a page whose live part is the same as an earlier
+    page's (its translation) does not run but takes that page's results (twins.py). Pages are
+    numbered from first_index (a run that plans several times keeps its names unique)."""
     pages: dict[str, list[Prepared]] = {}
     for p in prepared:
         pages.setdefault(p.snippet.page, []).append(p)
     result = Plan([], [], [])
     sharing: list[PagePlan] = []
+    first_with: dict[twins.Signature, PagePlan] = {}
     for index, (page, items) in enumerate(pages.items(), start=first_index):
         live = [p for p in items if goes_live(p)]
         if not live:
             result.offline_only.extend(items)
+            continue
+        same = first_with.get(twins.signature(live) or ())
+        if same is not None:
+            same.copies.append(PagePlan(index, page, items, False, namespace_for(run_id, index, page)))
             continue
         keys = {k for p in live if is_step(p) for k in _step_keys(p, scope)}
         reasons = [
@@ -163,6 +170,7 @@ def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int =
                     reasons.append(reason)
                     keys.add(key)
         page_plan = PagePlan(index, page, items, False, namespace_for(run_id, index, page), reasons, keys)
+        first_with[twins.signature(live) or ()] = page_plan
         (sharing if keys else result.parallel).append(page_plan)
     result.chains = _chains(sharing)
     return result

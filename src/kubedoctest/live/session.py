@@ -25,18 +25,18 @@ from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Stage, Status
 from ..runbook import runbook
 from ..runner import is_step
-from . import images, leftovers, planning, signals, tools
+from . import images, leftovers, planning, signals, tools, twins
 from . import page as pages
 from .api import Api, Cancelled
 from .images import Availability
 from .safety import NO_CONSENT, Consent, Policy
 
-# The default number of pages checked at once (open_session's `jobs`): on simulated nodes a page
-# mostly waits for controllers, so more of them overlap (the docs on kwok: 91 s with 4, 68 s with
-# 12, 66 s with 16 on 2 cores); real containers need the node's CPU: on kind (a 2-CPU node) 8 pages
-# at once took 221 s instead of 292 s, but their Pods' CPU requests then exceeded the node's and a
-# Pod stayed Pending past its timeout ("Insufficient cpu"); someone's cluster is not ours to load.
-SIMULATED_JOBS, REAL_JOBS = 12, 4
+# The default number of pages checked at once (open_session's `jobs`) is the provider's `jobs`: on
+# simulated nodes (kwok, 12) a page mostly waits for controllers, so more of them overlap (the docs
+# on kwok: 91 s with 4, 68 s with 12, 66 s with 16 on 2 cores); real containers need the node's CPU:
+# on kind (6; a 2-CPU node), with a page's translation no longer run again, the docs took 184 s with
+# 4 and 155 s with 6, while 8 (before) put more Pods' CPU requests on the node than it has and a Pod
+# stayed Pending past its timeout ("Insufficient cpu"); someone's cluster (existing, 4) is not ours to load.
 
 
 def open_session(
@@ -49,17 +49,19 @@ def open_session(
     jobs: int | None = None,
     log: Callable[[str], None] = lambda m: None,
     runbook_kubectl: str = "cluster",
+    new_cluster: bool = False,
 ) -> LiveSession:
     try:
         provider = registry.provider_for(
-            cluster, kubeconfig=kubeconfig, allow_existing=consent.existing_cluster, context=context, log=log
-        )
+            cluster, kubeconfig=kubeconfig, allow_existing=consent.existing_cluster, context=context, log=log,
+            attach=not new_cluster,
+        )  # fmt: skip
     except ProviderError as e:
         raise InputError(str(e)) from None
     return LiveSession(
         provider,
         timeout=timeout,
-        jobs=jobs or (SIMULATED_JOBS if provider.simulated else REAL_JOBS),
+        jobs=jobs or provider.jobs,
         log=log,
         consent=consent,
         runbook_kubectl=runbook_kubectl,
@@ -186,10 +188,8 @@ class LiveSession:
         results: dict[int, Result] = {id(p): p.result for p in plan.offline_only}
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="kubedoctest-page")
         try:
-            # On simulated nodes the costliest pages start first; with real containers they keep
-            # page order: the runbooks all at once at the start load a 2-CPU kind node, and a client
-            # Pod then twice did not start within its step's 60 s (2026-12-07; once in page order too).
-            tasks = planning.longest_first(plan) if self.provider.simulated else planning.in_page_order(plan)
+            # The costliest pages start first, so the run ends soon after its longest page ends.
+            tasks = planning.longest_first(plan)
             futures = [pool.submit(self._pages, ctx, task) for task in tasks]
             for future in futures:
                 for p, r in future.result():
@@ -225,15 +225,19 @@ class LiveSession:
         out: list[tuple[Prepared, Result]] = []
         for plan in plans:
             try:
-                out.extend(pages.run_page(ctx, plan))
+                done = pages.run_page(ctx, plan)
             except Cancelled:
                 return out
             except Exception as e:  # the API went away, a bug: fail this page's items, not the run
                 problem = f"internal error while checking the page: {type(e).__name__}: {e}"
-                out.extend(
+                done = [
                     (p, Result(p.snippet, Status.FAILED, Stage.LIVE, [Finding(p.snippet.where(), problem)]))
                     if planning.goes_live(p)
                     else (p, p.result)
                     for p in plan.items
-                )
+                ]
+            out.extend(done)
+            results = {id(p): r for p, r in done}
+            for copy in plan.copies:  # the same live part in another page: its translation
+                out.extend(twins.take(plan.live, results, copy.items, copy.live))
         return out

@@ -47,6 +47,7 @@ def default_image() -> str:
 class KindProvider(Provider):
     name = "kind"
     simulated = False
+    jobs = 6
 
     def setup(self) -> None:
         self.image = self.image_choice or default_image()

@@ -23,6 +23,7 @@ START_TIMEOUT = 60.0
 class KwokProvider(Provider):
     name = "kwok"
     simulated = True
+    jobs = 12
 
     def setup(self) -> None:
         self.procs: list[subprocess.Popen] = []
