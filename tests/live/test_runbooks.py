@@ -294,3 +294,12 @@ def test_a_step_sees_its_pages_files_and_the_test_cluster_but_not_the_writers_ho
     assert [e["status"] for e in entries] == ["passed"] * 10, entries
     assert reached == []
     assert "production" not in done.stdout
+
+
+def test_a_failed_step_says_which_pods_of_the_page_are_not_ready_and_why(runbook_run):
+    failed = runbook_run[f"{PREFIX}bad/runbooks/pending.md:5"]
+    assert failed["status"] == "failed" and failed["stage"] == "run", failed
+    first = failed["messages"][0]
+    assert "timed out waiting for the condition on pods/nowhere" in first, first
+    assert "\nthe namespace's Pods that are not ready or done:\npod nowhere (Pending)\n" in first, first
+    assert "  not scheduled: Unschedulable: 0/" in first and "node affinity/selector" in first, first

@@ -200,7 +200,8 @@ def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monk
     folder = cache / "kind-up"
     folder.mkdir()
     records.register("kubedoctest-kind", folder, [], None, "kind",
-                       extra={"detached": True, "kubeconfig": str(folder / "kubeconfig"), "image": "kindest/node:v1.37.0"})  # fmt: skip
+                       extra={"detached": True, "kubeconfig": str(folder / "kubeconfig"), "image": "kindest/node:v1.37.0",
+                              "notes": ["cgroup v1 host: the kind config sets ..."]})  # fmt: skip
     monkeypatch.setattr(KindProvider, "running", classmethod(lambda cls, entry: True))
     assert not registry.provider_for("kind", attach=False).attach  # --new-cluster: one of its own all the same
     provider = registry.provider_for("kind")
@@ -208,6 +209,7 @@ def test_check_on_kind_attaches_to_the_kind_cluster_that_is_up(cache: Path, monk
     provider.create()
     assert provider.kubeconfig == folder / "kubeconfig"
     assert "attached" in provider.describe() and provider.version == "1.37.0"
+    assert provider.notes[0] == "cgroup v1 host: the kind config sets ..."  # said as by the run that made it
     second = registry.provider_for("kind")  # another run meanwhile: the cluster is taken
     monkeypatch.setattr(KindProvider, "unavailable", lambda self: "no Docker here")
     with pytest.raises(ProviderError, match="failed to create kind cluster kubedoctest-.*: no Docker here"):

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..model import Finding, Manifest, Prepared, Result, Snippet, Stage, Status
 from ..runbook import runbook
 from ..runner import is_step
-from . import expect, safety
+from . import expect, pods, safety
 from .api import Api, ApiError
 from .images import Availability
 from .planning import PagePlan, goes_live
@@ -68,7 +68,8 @@ def run_page(ctx: Context, page: PagePlan) -> list[tuple[Prepared, Result]]:
                     guard = StepGuard(ctx, state)
                     steps = runbook.PageSteps(sandbox.env, sandbox.work, sandbox.bash, ctx.simulated, describe,
                                               guard.before, guard.after, images=ctx.images,
-                                              launcher=sandbox.launcher)  # fmt: skip
+                                              launcher=sandbox.launcher,
+                                              diagnose=lambda: pods.not_ready(ctx.api, page.namespace))  # fmt: skip
                 out.append((p, steps.run(p.snippet)))
             else:
                 warnings = [f for f in p.result.findings if f.severity == "warning"]

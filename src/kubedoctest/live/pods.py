@@ -172,3 +172,33 @@ def unstable(api: Api, obj: Obj, namespace: str | None, settle: float) -> str | 
             if restarted or stopped:
                 return f"it was ready for a moment, then container {cs.get('name')} of pod {name} stopped ({_last_state(cs)})"
     return None
+
+
+def not_ready(api: Api, namespace: str, limit: int = 3) -> str:
+    """After a runbook step failed: the page's Pods that are neither ready nor done (at most
+    `limit`), each with its phase, why it is not scheduled, its containers' states and its last
+    events; "" when every Pod is ready or done."""
+    try:
+        items = api.list("v1", "Pod", namespace).get("items") or []
+    except ApiError as e:
+        return f"\nthe namespace's Pods could not be listed: {e}"
+    parts = []
+    for pod in items:
+        status = pod.get("status") or {}
+        phase = status.get("phase", "?")
+        statuses = _statuses(pod)
+        if phase in ("Succeeded", "Failed") or (phase == "Running" and all(cs.get("ready") for cs in statuses)):
+            continue
+        name = (pod.get("metadata") or {}).get("name", "")
+        lines = [f"pod {name} ({phase})"]
+        for c in status.get("conditions") or []:
+            if c.get("type") == "PodScheduled" and c.get("status") != "True":
+                lines.append(f"  not scheduled: {c.get('reason', '?')}: {c.get('message', '')}".rstrip(": "))
+        lines += [f"  container {cs.get('name')}: {_last_state(cs)}" for cs in statuses]
+        events = api.events(name, namespace)
+        if events:
+            lines.append("  events: " + " | ".join(events[-5:]))
+        parts.append("\n".join(lines))
+    if not parts:
+        return ""
+    return "\nthe namespace's Pods that are not ready or done:\n" + "\n".join(parts[:limit])

@@ -148,8 +148,10 @@ class PageSteps:
         after: Callable[[Snippet], None] = lambda s: None,
         images: Availability | None = None,
         launcher: Sequence[str] = (),
+        diagnose: Callable[[], str] = lambda: "",
     ):
         self.env, self.work, self.bash, self.launcher = env, work, bash, list(launcher)
+        self.diagnose = diagnose  # after a step failed: the state of the page's workloads
         self.images = images or Availability()
         self.simulated = simulated
         self.describe = describe  # "kubectl v1.37.2, namespace kdt-..."
@@ -181,6 +183,8 @@ class PageSteps:
         problem = judge(step, outcome, timeout)
         if problem and self.launcher:
             problem += network.explain(outcome.output, str(self.work.parent))  # the sandbox said no
+        if problem:
+            problem += self.diagnose()
         info = Finding(
             step.where(), f"ran in bash -euo pipefail with {self.describe}, in {outcome.seconds:.1f} s", "info"
         )

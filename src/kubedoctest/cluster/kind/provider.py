@@ -139,6 +139,7 @@ class KindProvider(Provider):
                 "kubeconfig": str(self.folder / "kubeconfig"),
                 "image": self.image,
                 "detached": self.detach,
+                "notes": list(self._notes),  # what a run attached to it says about it too
             },
         )
 
@@ -158,6 +159,7 @@ class KindProvider(Provider):
         self.folder = entry.folder
         self.image = str(entry.data.get("image") or self.image)
         self._kubeconfig = Path(entry.data["kubeconfig"])
+        self._notes.extend(str(n) for n in entry.data.get("notes") or [])  # the runtime and node it was made with
         self._notes.append(
             f"attached to kind cluster {self.cluster_name} (up with `kubedoctest cluster up`); it stays up after the run"
         )
