@@ -55,7 +55,9 @@ def _create_to_ready() -> float:
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "one.md"
         page.write_text(PAGE)
-        run = run_child(["kubedoctest", "check", str(page), "--cluster", "kind", "--k8s-version", "1.37"])
+        run = run_child(
+            ["kubedoctest", "check", str(page), "--cluster", "kind", "--new-cluster", "--k8s-version", "1.37"]
+        )
     found = READY.search(run.stderr)
     if run.returncode != 0 or not found:
         raise SystemExit(f"bench: kind create failed:\n{run.tail(30)}")
@@ -84,7 +86,18 @@ def measure(runs: int, quick: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         results = Path(tmp) / "kind.json"
         suite = run_child(
-            ["kubedoctest", "check", "docs", "--cluster", "kind", "--format", "json", "--results", str(results)],
+            [
+                "kubedoctest",
+                "check",
+                "docs",
+                "--cluster",
+                "kind",
+                "--new-cluster",
+                "--format",
+                "json",
+                "--results",
+                str(results),
+            ],
             cwd=ROOT,
             env=tool_env(),
         )

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         from .cluster import commands
 
-        return commands.run(args.action, args.name, args.provider, force=args.force)
+        wanted = _docs_images if args.action == "up" else list
+        return commands.run(args.action, args.name, args.provider, force=args.force, images=wanted)
     except InputError as e:
         print(f"kubedoctest: {e}", file=sys.stderr)
         return 2
@@ -65,6 +66,20 @@ def main(argv: list[str] | None = None) -> int:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one line, as input errors do
         self.exit(2, f"kubedoctest: {message} (see {self.prog} --help)\n")
+
+
+def _docs_images() -> list[str]:
+    """The workload images the project's docs name ([tool.kubedoctest] paths, else docs/): `cluster
+    up --provider kind` loads them while it creates the cluster, so the runs attached to it do not."""
+    settings = load_settings(Path.cwd())
+    paths = settings.paths or (["docs"] if Path("docs").is_dir() else [])
+    if not paths:
+        return []
+    from .live.images import named
+    from .runner import Options, collect_all
+
+    snippets, _ = collect_all(Options(paths, mkdocs_yml=settings.mkdocs_config))
+    return named(snippets)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -19,8 +19,9 @@ class ClusterRun:
         self.crd_count = 0  # CRDs the live cluster served (counted in the header)
         self._opened = False
 
-    def open(self) -> Any:
-        """The live session, opened on first use (None with cluster none)."""
+    def open(self, snippets: Callable[[], list[Any]] = list) -> Any:
+        """The live session, opened on first use (None with cluster none); `snippets` gives those
+        the run will check, whose images a provider may load while it creates the cluster."""
         if self.settings.cluster == "none":
             return None
         if not self._opened:
@@ -39,6 +40,7 @@ class ClusterRun:
                 runbook_kubectl=s.runbook_kubectl,
                 new_cluster=s.new_cluster,
             )
+            live.prefetch(snippets)
             live.__enter__()
             self.session = live
         if self.session is None:

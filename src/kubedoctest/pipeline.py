@@ -111,12 +111,16 @@ class Pipeline(AbstractContextManager["Pipeline"]):
 
     def run(self, select: Callable[[str], bool] | None = None) -> list[Result]:
         """Results of the selected snippet ids of the shard (all of the shard by default)."""
-        live = self.cluster.open()
+        in_shard = {i for i, _, _ in self.ids()}
+
+        def chosen(i: str) -> bool:
+            return i in in_shard and (select is None or select(i))
+
+        live = self.cluster.open(lambda: [s for s in self.snippets if chosen(s.id)])
         if self._offline is None:
             crds = [*self.crds, *self.cluster.crds()]
             self._offline = runner.Offline(self.snippets, self.errors, self.versions, self.settings.fragments, crds)
-        in_shard = {i for i, _, _ in self.ids()}
-        prepared = self._offline.prepare(lambda i: i in in_shard and (select is None or select(i)))
+        prepared = self._offline.prepare(chosen)
         results = runner.without_cluster(prepared) if live is None else live.run(prepared)
         done = [_complete(p, r) for p, r in zip(prepared, results, strict=True)]
         if self.known is not None:

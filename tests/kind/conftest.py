@@ -61,8 +61,11 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float) -> None:
 
 @pytest.fixture(scope="session")
 def kind_samples(node_image: str) -> dict:
-    """One kind run over tests/samples/kind: its JSON report by snippet id, and its stderr."""
-    done = kubedoctest("check", "tests/samples/kind", "--cluster", "kind", "--format", "json", "--k8s-version", "1.37")
+    """One kind run over tests/samples/kind on a cluster it creates (--new-cluster, also while the
+    tier's cluster is up: the way most runs go): its JSON report by snippet id, and its stderr."""
+    done = kubedoctest(
+        "check", "tests/samples/kind", "--cluster", "kind", "--new-cluster", "--format", "json", "--k8s-version", "1.37"
+    )
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]  # the bad sample fails
     report = json.loads(done.stdout)
     return {"entries": {e["id"]: e for e in report["snippets"]}, "stderr": done.stderr, "report": report}

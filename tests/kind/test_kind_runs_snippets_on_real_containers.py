@@ -72,3 +72,11 @@ def test_a_port_one_runbook_step_forwards_is_reached_by_the_next_steps_curl(kind
     entries = [_entry(kind_samples, "runbooks/port-forward.md", line) for line in steps]
     assert [e["status"] for e in entries] == ["passed"] * 3, entries
     assert entries[-1]["fidelity"] == "full", entries[-1]
+
+
+def test_a_run_that_creates_its_cluster_loads_the_images_while_kind_creates_it(kind_samples):
+    import re
+
+    err = kind_samples["stderr"]
+    found = re.search(r"kubedoctest: (\d+) workload images loaded into the node while the cluster was created", err)
+    assert found and int(found.group(1)) >= 2, err  # nginx and busybox stand-ins at least

@@ -217,3 +217,19 @@ def test_every_cli_check_option_has_its_pytest_twin_with_the_same_default_and_he
     # every [tool.kubedoctest] key is an option of both
     assert {o.key for o in options.OPTIONS if o.key} == set(options.FILE_KEYS)
     assert all(not options.BY_NAME[n].key for n in cli_only)
+
+
+def test_cluster_up_names_the_workload_images_of_the_projects_docs_to_load_while_it_creates(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.kubedoctest]\npaths = ["guide"]\n')
+    (tmp_path / "guide" / "runbooks").mkdir(parents=True)  # shell fences are runbook steps there
+    (tmp_path / "guide" / "runbooks" / "page.md").write_text(
+        "# page\n\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+        "    - name: web\n      image: nginx:1.30\n```\n\n"
+        "<!-- kubedoctest: skip reason=\"an example only\" -->\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n"
+        "  name: x\nspec:\n  containers:\n    - name: x\n      image: skipped:1\n```\n\n"
+        "```bash\nkubectl run client --image=busybox:1.38 -- sleep 1\n```\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert cli._docs_images() == ["busybox:1.38", "nginx:1.30"]
+    (tmp_path / "pyproject.toml").write_text("[tool.kubedoctest]\n")
+    assert cli._docs_images() == []  # no paths and no docs/ folder: nothing to load

@@ -7,6 +7,7 @@ A cluster of `cluster up` is registered as detached: it belongs to no run, gc le
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from . import build, kubectl, records, registry
 from .provider import ProviderError
@@ -16,7 +17,11 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def run(action: str, name: str | None, provider: str = "kwok", force: bool = False) -> int:
+def run(
+    action: str, name: str | None, provider: str = "kwok", force: bool = False, images: Callable[[], list[str]] = list
+) -> int:
+    """`kubedoctest cluster ACTION`; `images` names the workload images `up` loads into a kind
+    cluster while it creates it (those the docs name)."""
     if action == "build" and provider != "kwok":
         return registry.build(provider, force)
     if action == "build":
@@ -38,7 +43,7 @@ def run(action: str, name: str | None, provider: str = "kwok", force: bool = Fal
     name = name or registry.UP_NAMES[provider]
     if action == "down":
         return down(name)
-    return up(name, provider)
+    return up(name, provider, images)
 
 
 def status() -> int:
@@ -75,7 +80,7 @@ def down(name: str) -> int:
     return 0
 
 
-def up(name: str, provider: str) -> int:
+def up(name: str, provider: str, images: Callable[[], list[str]] = list) -> int:
     entry = records.find(name)
     if entry is not None and entry.data is not None:
         cls = registry.provider_class(str(entry.data.get("provider", "kwok")))
@@ -94,8 +99,12 @@ def up(name: str, provider: str) -> int:
             print(f"kubedoctest: {e}", file=sys.stderr)
             return 1
     p = registry.provider_class(provider)(name=name, detach=True, log=_log)
+    wanted = _wanted(images) if p.loads_images else []
+    p.prefetch(wanted)
     try:
         registry.start(p)
+        if wanted:
+            p.prepare_images(wanted)  # loaded while the cluster was created; what was not, now
     except BaseException as e:
         try:
             p.delete()  # whatever the start made so far
@@ -108,3 +117,12 @@ def up(name: str, provider: str) -> int:
     for line in p.up_message():
         print(line)
     return 0
+
+
+def _wanted(images: Callable[[], list[str]]) -> list[str]:
+    """The images to load into the new cluster; none (said) when the docs cannot be read."""
+    try:
+        return images()
+    except Exception as e:  # noqa: BLE001 - the cluster is worth having without them
+        _log(f"kubedoctest: the docs' workload images are not loaded now (a run loads them): {e}")
+        return []

@@ -45,6 +45,7 @@ class Provider(ABC):
     simulated: bool = False  # True: no kubelet, containers do not run (kwok)
     owned: bool = True  # True: the run created this cluster; False: someone else's (existing)
     jobs: int = 4  # pages checked at once by default (--jobs); live/session.py says why each
+    loads_images: bool = False  # True: prefetch() is worth the images' names (kind loads them into its node)
 
     def __init__(
         self,
@@ -114,6 +115,10 @@ class Provider(ABC):
     def notes(self) -> list[str]:
         """What the run's header and results file must say about this cluster (workarounds, stand-ins)."""
         return list(self._notes)
+
+    def prefetch(self, images: list[str]) -> None:
+        """The images the run will want, told before create (for providers that loads_images)."""
+        return None
 
     def prepare_images(self, images: list[str]) -> Any:
         """Make the run's workload images available to the cluster; returns what was done (with

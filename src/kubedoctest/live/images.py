@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES
+from ..model import Snippet
 from ..runbook import shell
 
 Obj = dict[str, Any]
@@ -90,3 +92,19 @@ class Availability:
     def split(self, images: list[str]) -> tuple[list[str], list[str]]:
         """(stand-ins, unavailable) among images."""
         return sorted({i for i in images if i in self.standin}), sorted({i for i in images if i in self.unavailable})
+
+
+def named(snippets: list[Snippet]) -> list[str]:
+    """Every image the snippets' objects and the steps name (before any check: the ones that will
+    go live are among them), for a provider to load early."""
+    from ..parse.parse import parse  # the parse stage, only when a provider loads images
+
+    out: set[str] = set()
+    for s in snippets:
+        if s.directives.skip:
+            continue
+        if s.language in YAML_LANGUAGES:
+            out.update(i for m in parse(s).manifests for i in of_object(m.obj))
+        elif s.language in SHELL_LANGUAGES and "missing-image" not in s.directives.allow:
+            out.update(to_load(s.text))
+    return sorted(out)

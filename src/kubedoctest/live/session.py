@@ -22,7 +22,7 @@ from typing import Any
 
 from ..cluster import kubectl, registry
 from ..cluster.provider import Provider, ProviderError
-from ..model import Finding, InputError, Prepared, Result, Stage, Status
+from ..model import Finding, InputError, Prepared, Result, Snippet, Stage, Status
 from ..runbook import runbook
 from ..runner import is_step
 from . import images, leftovers, planning, signals, tools, twins
@@ -97,6 +97,12 @@ class LiveSession:
 
     def describe(self) -> str:
         return self.provider.describe()
+
+    def prefetch(self, prepared: Callable[[], list[Snippet]]) -> None:
+        """Before the cluster starts: tell a provider that loads images (kind) which ones the
+        snippets and steps to be checked name, so it can load them while it creates the cluster."""
+        if self.provider.loads_images:
+            self.provider.prefetch(images.named(prepared()))
 
     def __enter__(self) -> LiveSession:
         self._signals = contextlib.ExitStack()

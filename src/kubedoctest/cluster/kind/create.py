@@ -14,6 +14,18 @@ from .config import config
 
 CREATE_TIMEOUT = 600.0
 READY_TIMEOUT = 300.0
+SERVICE_CIDR = "10.96.0.0/16"  # kind's default serviceSubnet (the config does not change it)
+# A connection to a ClusterIP that kube-proxy has not programmed yet (a Service created a moment
+# ago, while the node is busy) is routed out of the node like any other address; where the host's
+# network answers every port-80 connection (this machine's does, with a 404), curl then succeeds
+# instead of being refused. The node refuses such connections, as kube-proxy does for a Service
+# without endpoints: a packet kube-proxy did translate no longer has a service address here.
+REFUSE_UNPROGRAMMED = ["iptables", "-w", "-I", "FORWARD", "1", "-d", SERVICE_CIDR, "-p", "tcp",
+                       "-j", "REJECT", "--reject-with", "tcp-reset"]  # fmt: skip
+REFUSE_NOTE = (
+    f"the node refuses TCP connections to service addresses ({SERVICE_CIDR}) that kube-proxy has not programmed "
+    "yet, instead of routing them out to the host's network"
+)
 
 
 def create(
@@ -47,6 +59,13 @@ def create(
         name,
     )  # fmt: skip
     (folder / "kind-create.log").write_text(out)
+    refuse = ["exec", f"{name}-control-plane", *REFUSE_UNPROGRAMMED]
+    try:
+        docker.run(*refuse, timeout=30)
+    except docker.DockerError as e:
+        problem = "the node's rule that refuses unprogrammed service addresses could not be added"
+        raise failure("create", "kind", name, problem, ["docker", *refuse], str(e)) from None
+    notes.append(REFUSE_NOTE)
     wait_ready(name, kubectl, kubeconfig)
     log(f"kubedoctest: kind cluster {name} ready in {time.monotonic() - start:.1f} s")
     return kubeconfig

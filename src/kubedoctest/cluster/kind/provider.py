@@ -23,6 +23,7 @@ from ..records import Entry
 from . import create, delete, gc, host, run
 from . import images as standins
 from .delete import CLUSTER_LABEL, PREFIX
+from .early_load import EarlyLoad
 from .nodeimage import IMAGE as BUILT_IMAGE
 from .nodeimage import components
 from .nodeimage import files as node_files
@@ -48,11 +49,14 @@ class KindProvider(Provider):
     name = "kind"
     simulated = False
     jobs = 6
+    loads_images = True
 
     def setup(self) -> None:
         self.image = self.image_choice or default_image()
         self.made_network = False  # True when this run created docker's "kind" network (then it removes it)
         self._lock: int | None = None  # attached: the lock that keeps other runs off the cluster
+        self._wanted: list[str] = []  # the run's images, known before create (prefetch)
+        self._early: EarlyLoad | None = None  # loading them while kind creates the cluster
         self.sysctls: dict[str, str] = {}  # the host's kernel parameters before the node changed them
         kubectl = build.bin_dir() / "kubectl"
         self.kubectl = kubectl if kubectl.is_file() else None
@@ -118,9 +122,17 @@ class KindProvider(Provider):
         # the host's kernel parameters, unless another cluster of ours is up (then they are not the host's own)
         self.sysctls = {} if delete.ours() else host.read_sysctls()
         self._register(os.getpid())
-        self._kubeconfig = create.create(
-            self.cluster_name, self.image, self.image_is_ours(), self.folder, self.kubectl, self._notes, self.log
-        )
+        if self._wanted:
+            self._early = EarlyLoad(self.cluster_name, self._wanted, self._preloaded(), self.log)
+            self._early.start()
+        try:
+            self._kubeconfig = create.create(
+                self.cluster_name, self.image, self.image_is_ours(), self.folder, self.kubectl, self._notes, self.log
+            )
+        except BaseException:
+            if self._early is not None:
+                self._early.stop()
+            raise
         if self.detach:
             self._register(None)
 
@@ -165,11 +177,24 @@ class KindProvider(Provider):
         )
         return True
 
+    def prefetch(self, images: list[str]) -> None:
+        self._wanted = sorted(set(images))
+
+    @staticmethod
+    def _preloaded() -> set[str]:
+        return {f"registry.k8s.io/pause:{components.PAUSE}", node_files.HELPER_IMAGE}
+
     def prepare_images(self, images: list[str]) -> standins.Plan:
-        """Load the run's workload images into the node: real ones, or stand-ins; see images.py."""
-        preloaded = {f"registry.k8s.io/pause:{components.PAUSE}", node_files.HELPER_IMAGE}
+        """Load the run's workload images into the node: real ones, or stand-ins; see images.py
+        (already done when they were loaded while the cluster was created: early_load.py)."""
+        early, self._early = self._early, None
+        plan = early.result(images) if early is not None else None
+        if plan is not None:
+            if plan.standin or plan.unavailable:
+                self._notes.append(plan.describe())
+            return plan
         try:
-            plan = standins.prepare(images, preloaded, self.log)
+            plan = standins.prepare(images, self._preloaded(), self.log)
         except (build.BuildError, docker.DockerError) as e:
             raise self.error("prepare the workload images of", str(e)) from None
         load = plan.real + sorted(plan.standin)
@@ -181,6 +206,9 @@ class KindProvider(Provider):
         return plan
 
     def delete(self) -> None:
+        if self._early is not None:  # a run that never asked for its images (stopped, or none went live)
+            self._early.stop()
+            self._early = None
         if self.attach:  # not ours to delete: `cluster down` does
             if self._lock is not None:
                 os.close(self._lock)  # the next run may attach
