@@ -31,14 +31,20 @@ def test_every_mermaid_diagram_renders_to_svg(reader, site, lang):
     pages = list(pages_with_mermaid(site, lang).items())
     assert pages, f"no {lang} page has a Mermaid diagram: is the mermaid fence configured?"
     problems = []
+    # a few tabs, each going from page to page (a tab keeps its renderer and Mermaid's parsed script)
+    tabs = [reader.open(path, wait_until="commit") for path, _ in pages[:AT_ONCE]]
     for start in range(0, len(pages), AT_ONCE):
-        batch = [(path, n, reader.open(path, wait_until="commit")) for path, n in pages[start:][:AT_ONCE]]
-        for path, expected, page in batch:
+        batch = pages[start : start + AT_ONCE]
+        if start:
+            for tab, (path, _) in zip(tabs, batch, strict=False):
+                tab.goto(reader.base + path, wait_until="commit")
+        for tab, (path, expected) in zip(tabs, batch, strict=False):
             try:
-                wait_for_diagrams(page, expected)
+                wait_for_diagrams(tab, expected)
             except PlaywrightTimeout:
                 problems.append(f"{path}: the diagrams were not rendered within the timeout")
-            problems += diagram_problems(path, expected, diagrams(page))
-            page.close()
+            problems += diagram_problems(path, expected, diagrams(tab))
         problems += reader.take_errors()  # console errors name their page
+    for tab in tabs:
+        tab.close()
     assert not problems, f"{len(problems)} Mermaid problems:\n" + "\n".join(problems)
