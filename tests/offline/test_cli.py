@@ -225,7 +225,7 @@ def test_cluster_up_names_the_workload_images_of_the_projects_docs_to_load_while
     (tmp_path / "guide" / "runbooks" / "page.md").write_text(
         "# page\n\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
         "    - name: web\n      image: nginx:1.30\n```\n\n"
-        "<!-- kubedoctest: skip reason=\"an example only\" -->\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n"
+        '<!-- kubedoctest: skip reason="an example only" -->\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n'
         "  name: x\nspec:\n  containers:\n    - name: x\n      image: skipped:1\n```\n\n"
         "```bash\nkubectl run client --image=busybox:1.38 -- sleep 1\n```\n"
     )
