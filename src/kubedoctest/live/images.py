@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from ..collect.collect import SHELL_LANGUAGES, YAML_LANGUAGES
-from ..model import Snippet
+from ..model import Manifest, Snippet
 from ..runbook import shell
 
 Obj = dict[str, Any]
@@ -94,6 +94,15 @@ class Availability:
         return sorted({i for i in images if i in self.standin}), sorted({i for i in images if i in self.unavailable})
 
 
+def of_snippet(s: Snippet, manifests: list[Manifest]) -> list[str]:
+    """Images to load for one snippet: its objects' and, for a runbook step (unless it allows a
+    missing image), those it names and those of its here-documents."""
+    out = [i for m in manifests for i in of_object(m.obj)]
+    if s.language in SHELL_LANGUAGES and "missing-image" not in s.directives.allow:
+        out += to_load(s.text)
+    return out
+
+
 def named(snippets: list[Snippet]) -> list[str]:
     """Every image the snippets' objects and the steps name (before any check: the ones that will
     go live are among them), for a provider to load early."""
@@ -101,10 +110,6 @@ def named(snippets: list[Snippet]) -> list[str]:
 
     out: set[str] = set()
     for s in snippets:
-        if s.directives.skip:
-            continue
-        if s.language in YAML_LANGUAGES:
-            out.update(i for m in parse(s).manifests for i in of_object(m.obj))
-        elif s.language in SHELL_LANGUAGES and "missing-image" not in s.directives.allow:
-            out.update(to_load(s.text))
+        if not s.directives.skip:
+            out.update(of_snippet(s, parse(s).manifests if s.language in YAML_LANGUAGES else []))
     return sorted(out)

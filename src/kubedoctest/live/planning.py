@@ -153,7 +153,8 @@ def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int =
         if not live:
             result.offline_only.extend(items)
             continue
-        same = first_with.get(twins.signature(live) or ())
+        signature = twins.signature(live) or ()
+        same = first_with.get(signature)
         if same is not None:
             same.copies.append(PagePlan(index, page, items, False, namespace_for(run_id, index, page)))
             continue
@@ -170,7 +171,7 @@ def plan(prepared: list[Prepared], run_id: str, scope: Scope, first_index: int =
                     reasons.append(reason)
                     keys.add(key)
         page_plan = PagePlan(index, page, items, False, namespace_for(run_id, index, page), reasons, keys)
-        first_with[twins.signature(live) or ()] = page_plan
+        first_with[signature] = page_plan
         (sharing if keys else result.parallel).append(page_plan)
     result.chains = _chains(sharing)
     return result

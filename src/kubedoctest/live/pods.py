@@ -182,8 +182,10 @@ def not_ready(api: Api, namespace: str, limit: int = 3) -> str:
         items = api.list("v1", "Pod", namespace).get("items") or []
     except ApiError as e:
         return f"\nthe namespace's Pods could not be listed: {e}"
-    parts = []
+    parts: list[str] = []
     for pod in items:
+        if len(parts) == limit:  # the events of the others would be listed for nothing
+            break
         status = pod.get("status") or {}
         phase = status.get("phase", "?")
         statuses = _statuses(pod)
@@ -201,4 +203,4 @@ def not_ready(api: Api, namespace: str, limit: int = 3) -> str:
         parts.append("\n".join(lines))
     if not parts:
         return ""
-    return "\nthe namespace's Pods that are not ready or done:\n" + "\n".join(parts[:limit])
+    return "\nthe namespace's Pods that are not ready or done:\n" + "\n".join(parts)

@@ -24,7 +24,6 @@ from ..cluster import kubectl, registry
 from ..cluster.provider import Provider, ProviderError
 from ..model import Finding, InputError, Prepared, Result, Snippet, Stage, Status
 from ..runbook import runbook
-from ..runner import is_step
 from . import images, leftovers, planning, signals, tools, twins
 from . import page as pages
 from .api import Api, Cancelled
@@ -212,13 +211,7 @@ class LiveSession:
     def _images(self, prepared: list[Prepared]) -> Availability:
         """Let the provider make the run's workload images available (kind loads real images or
         local stand-ins into its node); kwok and existing clusters have nothing to do."""
-        wanted = [i for p in prepared if planning.goes_live(p) for m in p.manifests for i in images.of_object(m.obj)]
-        wanted += [
-            i
-            for p in prepared
-            if planning.goes_live(p) and is_step(p) and "missing-image" not in p.snippet.directives.allow
-            for i in images.to_load(p.snippet.text)
-        ]
+        wanted = [i for p in prepared if planning.goes_live(p) for i in images.of_snippet(p.snippet, p.manifests)]
         try:
             plan = self.provider.prepare_images(sorted(set(wanted)))
         except ProviderError as e:

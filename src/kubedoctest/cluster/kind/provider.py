@@ -189,10 +189,13 @@ class KindProvider(Provider):
         (already done when they were loaded while the cluster was created: early_load.py)."""
         early, self._early = self._early, None
         plan = early.result(images) if early is not None else None
-        if plan is not None:
-            if plan.standin or plan.unavailable:
-                self._notes.append(plan.describe())
-            return plan
+        if plan is None:
+            plan = self._load(images)
+        if plan.standin or plan.unavailable:
+            self._notes.append(plan.describe())
+        return plan
+
+    def _load(self, images: list[str]) -> standins.Plan:
         try:
             plan = standins.prepare(images, self._preloaded(), self.log)
         except (build.BuildError, docker.DockerError) as e:
@@ -201,8 +204,6 @@ class KindProvider(Provider):
         if load:
             run.kind(["load", "docker-image", "--name", self.cluster_name, *load], 900,
                      "load images into", self.cluster_name)  # fmt: skip
-        if plan.standin or plan.unavailable:
-            self._notes.append(plan.describe())
         return plan
 
     def delete(self) -> None:
